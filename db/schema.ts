@@ -1,0 +1,185 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// Times are integer epoch milliseconds (UTC). Every table but workspaces carries workspace_id so that
+// every query can be scoped by it without a join.
+
+export const ICE_MODES = ['mean', 'product'] as const;
+export type IceMode = (typeof ICE_MODES)[number];
+
+export const workspaces = sqliteTable('workspaces', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  iceMode: text('ice_mode', { enum: ICE_MODES }).notNull().default('mean'),
+  timeZone: text('time_zone').notNull().default('UTC'),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const METRIC_KINDS = ['north_star', 'input'] as const;
+export type MetricKind = (typeof METRIC_KINDS)[number];
+export const DIRECTIONS = ['up', 'down'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+/** One answer of the North Star checklist: pass (true/false, null = not answered yet) and a note. */
+export type ChecklistAnswer = { pass: boolean | null; note: string };
+export type Checklist = Record<string, ChecklistAnswer>;
+
+export const metrics = sqliteTable(
+  'metrics',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: METRIC_KINDS }).notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    unit: text('unit').notNull().default(''),
+    direction: text('direction', { enum: DIRECTIONS }).notNull().default('up'),
+    owner: text('owner').notNull().default(''),
+    currentValue: real('current_value'),
+    target: real('target'),
+    checklist: text('checklist', { mode: 'json' }).$type<Checklist>(),
+    archivedAt: integer('archived_at'),
+    version: integer('version').notNull().default(1),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('metrics_workspace_idx').on(t.workspaceId, t.kind, t.archivedAt),
+    // Exactly one North Star per workspace, enforced by the database as well as by the code.
+    uniqueIndex('metrics_one_north_star').on(t.workspaceId).where(sql`kind = 'north_star'`),
+  ],
+);
+
+export const STATUSES = ['draft', 'backlog', 'selected', 'running', 'done', 'parked', 'rejected'] as const;
+export type Status = (typeof STATUSES)[number];
+export const OUTCOMES = ['won', 'lost', 'inconclusive', 'stopped', 'invalid'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const hypotheses = sqliteTable(
+  'hypotheses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    metricId: integer('metric_id')
+      .notNull()
+      .references(() => metrics.id),
+    // Provenance of follow-ups: the closed experiment and/or the learning a draft was seeded from.
+    parentId: integer('parent_id'),
+    sourceLearningId: integer('source_learning_id'),
+    title: text('title').notNull(),
+    change: text('change').notNull(),
+    outcome: text('outcome').notNull(),
+    expectedLift: real('expected_lift'),
+    rationale: text('rationale').notNull(),
+    owner: text('owner').notNull().default(''),
+    impact: integer('impact').notNull(),
+    confidence: integer('confidence').notNull(),
+    ease: integer('ease').notNull(),
+    // ice and expected_roti are derived from the scores but stored, so that ranking is an index walk.
+    ice: real('ice').notNull(),
+    estimatedDays: real('estimated_days'),
+    expectedRoti: real('expected_roti'),
+    status: text('status', { enum: STATUSES }).notNull(),
+    result: text('result', { enum: OUTCOMES }),
+    baseline: real('baseline'),
+    observed: real('observed'),
+    lift: real('lift'),
+    actualDays: real('actual_days'),
+    returnScore: real('return_score'),
+    roti: real('roti'),
+    selectedAt: integer('selected_at'),
+    startedAt: integer('started_at'),
+    closedAt: integer('closed_at'),
+    version: integer('version').notNull().default(1),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    // The two ranking orders (DESIGN.md: ICE then expected ROTI then oldest; or expected ROTI first).
+    index('hypotheses_rank_ice_idx').on(
+      t.workspaceId,
+      t.status,
+      sql`${t.ice} desc`,
+      sql`${t.expectedRoti} desc`,
+      t.createdAt,
+      t.id,
+    ),
+    index('hypotheses_rank_roti_idx').on(
+      t.workspaceId,
+      t.status,
+      sql`${t.expectedRoti} desc`,
+      sql`${t.ice} desc`,
+      t.createdAt,
+      t.id,
+    ),
+    index('hypotheses_metric_idx').on(t.workspaceId, t.metricId, t.status),
+    index('hypotheses_parent_idx').on(t.parentId),
+  ],
+);
+
+export const hypothesisTags = sqliteTable(
+  'hypothesis_tags',
+  {
+    hypothesisId: integer('hypothesis_id')
+      .notNull()
+      .references(() => hypotheses.id, { onDelete: 'cascade' }),
+    workspaceId: integer('workspace_id').notNull(),
+    tag: text('tag').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.hypothesisId, t.tag] }),
+    index('hypothesis_tags_tag_idx').on(t.workspaceId, t.tag),
+  ],
+);
+
+export const LEARNING_STATUSES = ['emerging', 'supported', 'confirmed', 'rejected'] as const;
+export type LearningStatus = (typeof LEARNING_STATUSES)[number];
+
+export const learnings = sqliteTable(
+  'learnings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    metricId: integer('metric_id').references(() => metrics.id),
+    statement: text('statement').notNull(),
+    status: text('status', { enum: LEARNING_STATUSES }).notNull().default('emerging'),
+    version: integer('version').notNull().default(1),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('learnings_workspace_idx').on(t.workspaceId, t.metricId, t.createdAt)],
+);
+
+export const RELATIONS = ['supports', 'contradicts'] as const;
+export type Relation = (typeof RELATIONS)[number];
+
+export const hypothesisLearnings = sqliteTable(
+  'hypothesis_learnings',
+  {
+    hypothesisId: integer('hypothesis_id')
+      .notNull()
+      .references(() => hypotheses.id, { onDelete: 'cascade' }),
+    learningId: integer('learning_id')
+      .notNull()
+      .references(() => learnings.id, { onDelete: 'cascade' }),
+    workspaceId: integer('workspace_id').notNull(),
+    relation: text('relation', { enum: RELATIONS }).notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.hypothesisId, t.learningId] }),
+    index('hypothesis_learnings_learning_idx').on(t.learningId),
+  ],
+);
+
+export type Workspace = typeof workspaces.$inferSelect;
+export type Metric = typeof metrics.$inferSelect;
+export type Hypothesis = typeof hypotheses.$inferSelect;
+export type Learning = typeof learnings.$inferSelect;

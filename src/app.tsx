@@ -1,0 +1,112 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { ErrorFragment, ErrorPage } from '../views/errors/pages';
+import { apiRoutes } from './api/routes';
+import { assetRoutes } from './assets';
+import type { AppEnv, Deps } from './env';
+import { isDomainError } from './errors';
+import { hypothesisRoutes } from './hypotheses/routes';
+import { isHtmx } from './htmx';
+import { learningRoutes } from './learnings/routes';
+import { metricRoutes } from './metrics/routes';
+import { getWorkspaceBySlug } from './workspaces/workspaces';
+import { workspaceRoutes } from './workspaces/routes';
+
+export function createApp(deps: Deps) {
+  const { db } = deps;
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  if (deps.logLevel !== 'silent') {
+    app.use(async (c, next) => {
+      const start = performance.now();
+      await next();
+      console.log(
+        JSON.stringify({
+          t: new Date().toISOString(),
+          id: c.get('requestId'),
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          ms: Math.round((performance.now() - start) * 10) / 10,
+        }),
+      );
+    });
+  }
+  app.use(
+    secureHeaders({
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    }),
+  );
+  const limit = deps.bodyLimitBytes ?? 256 * 1024;
+  app.use(
+    bodyLimit({
+      maxSize: limit,
+      onError: (c) =>
+        c.req.path.startsWith('/api/')
+          ? c.json({ error: { code: 'too_large', message: `The request body is over ${limit} bytes.` } }, 413)
+          : c.html(<ErrorPage title="Too large" message={`That request is over ${limit} bytes.`} />, 413),
+    }),
+  );
+
+  app.route('/', assetRoutes());
+
+  // The workspace of every /w/:slug page, resolved once; an unknown slug is a 404 before any handler.
+  const loadWorkspace = async (c: Parameters<Parameters<typeof app.use>[1]>[0], next: () => Promise<void>) => {
+    const ws = await getWorkspaceBySlug(db, c.req.param('slug') ?? '');
+    if (!ws) return notFound(c, 'There is no workspace at this address.');
+    c.set('workspace', ws);
+    await next();
+  };
+  app.use('/w/:slug', loadWorkspace);
+  app.use('/w/:slug/*', loadWorkspace);
+
+  app.route('/', workspaceRoutes(deps));
+  app.route('/', metricRoutes(deps));
+  app.route('/', hypothesisRoutes(deps));
+  app.route('/', learningRoutes(deps));
+  app.route('/api/v1', apiRoutes(deps));
+
+  app.notFound((c) => notFound(c, 'There is nothing at this address.'));
+  app.onError((err, c) => {
+    const api = c.req.path.startsWith('/api/');
+    if (isDomainError(err)) {
+      if (api) {
+        const fields = 'fields' in err ? { fields: err.fields } : {};
+        return c.json({ error: { code: err.code, message: err.message, ...fields } }, err.status);
+      }
+      const title = err.status === 404 ? 'Not found' : err.status === 409 ? 'Conflict' : 'Check your input';
+      const ws = c.get('workspace');
+      return c.html(
+        isHtmx(c) ? <ErrorFragment title={title} message={err.message} ws={ws} /> : <ErrorPage title={title} message={err.message} ws={ws} />,
+        err.status,
+      );
+    }
+    console.error(JSON.stringify({ t: new Date().toISOString(), id: c.get('requestId'), error: String(err), stack: err.stack }));
+    if (api) return c.json({ error: { code: 'internal', message: 'Something went wrong on our side.' } }, 500);
+    return c.html(<ErrorPage title="Something went wrong" message="That is a bug on our side; nothing you typed is lost if you go back." />, 500);
+  });
+
+  return app;
+}
+
+function notFound(c: Parameters<Parameters<Hono<AppEnv>['notFound']>[0]>[0], message: string) {
+  if (c.req.path.startsWith('/api/')) return c.json({ error: { code: 'not_found', message } }, 404);
+  const ws = c.get('workspace');
+  return c.html(
+    isHtmx(c) ? <ErrorFragment title="Not found" message={message} ws={ws} /> : <ErrorPage title="Not found" message={message} ws={ws} />,
+    404,
+  );
+}

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import { etag } from 'hono/etag';
+
+const require = createRequire(import.meta.url);
+
+// Served from memory: a handful of small files read once at start. htmx comes from node_modules, never
+// from a CDN, so Lodestar works on a network with no way out.
+const files: Record<string, { path: string; type: string }> = {
+  'htmx.min.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
+  'app.js': { path: fileURLToPath(new URL('../views/assets/app.js', import.meta.url)), type: 'text/javascript; charset=utf-8' },
+  'app.css': { path: fileURLToPath(new URL('../views/assets/app.css', import.meta.url)), type: 'text/css; charset=utf-8' },
+};
+
+export function assetRoutes() {
+  const loaded = new Map(Object.entries(files).map(([name, f]) => [name, { body: readFileSync(f.path), type: f.type }]));
+  const app = new Hono();
+  app.use('/assets/*', etag());
+  app.get('/assets/:name', (c) => {
+    const file = loaded.get(c.req.param('name'));
+    if (!file) return c.text('Not found', 404);
+    c.header('Content-Type', file.type);
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.body(new Uint8Array(file.body));
+  });
+  return app;
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+const Config = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATABASE_URL: z.string().min(1).default('file:./data/lodestar.db'),
+  // '0' turns the demo workspace off; anything else (or unset) seeds it into an empty database.
+  LODESTAR_DEMO: z
+    .string()
+    .default('1')
+    .transform((v) => v !== '0' && v.toLowerCase() !== 'false'),
+  LOG_LEVEL: z.enum(['info', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
+});
+export type Config = z.infer<typeof Config>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Config.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

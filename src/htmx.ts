@@ -1,0 +1,40 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+
+// The one place that reads and writes HX-* headers.
+
+/** True for an htmx request that wants a fragment (not a boosted or history-restore full page). */
+export function isHtmx(c: Context): boolean {
+  return (
+    c.req.header('HX-Request') === 'true' &&
+    c.req.header('HX-Boosted') !== 'true' &&
+    c.req.header('HX-History-Restore-Request') !== 'true'
+  );
+}
+
+/** Fires client events after the swap (other parts of the page listen `from:body`). */
+export function trigger(c: Context, events: Record<string, unknown> | string): void {
+  c.header('HX-Trigger', typeof events === 'string' ? events : JSON.stringify(events));
+}
+
+/** Tells htmx to navigate (a full page load) instead of swapping: used after creates. */
+export function redirect(c: Context, url: string): void {
+  c.header('HX-Redirect', url);
+}
+
+/** Tells the browser's address bar which URL the swapped content corresponds to. */
+export function replaceUrl(c: Context, url: string): void {
+  c.header('HX-Replace-Url', url);
+}
+
+/**
+ * Full document on a normal request, the fragment alone when htmx asks. Both are produced by the page
+ * module, so the fragment is exactly the part of the page it replaces.
+ */
+export function respond(
+  c: Context,
+  parts: { page: () => Child; fragment: () => Child },
+  status: 200 | 404 | 409 | 422 = 200,
+) {
+  return c.html(isHtmx(c) ? parts.fragment() : parts.page(), status);
+}

@@ -1,0 +1,187 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { hypotheses, hypothesisLearnings, learnings, metrics, type Workspace } from '../../db/schema';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { lift, roti, suggestedReturn } from '../scoring/scores';
+import { type HypothesisWithTags, requireHypothesis } from './hypotheses';
+import { allowedMovesMessage } from './lifecycle';
+import type { CloseInput, HypothesisInput } from './schemas';
+
+/**
+ * Closes a running experiment: result, values, effort, return (the suggestion when not given), ROTI,
+ * and at least one learning — new statements are created for the experiment's input metric, existing
+ * ones are linked as supported or contradicted. All in one transaction: nothing is half-closed.
+ */
+export async function closeHypothesis(
+  db: Db,
+  ws: Workspace,
+  id: number,
+  input: CloseInput,
+  now = Date.now(),
+): Promise<HypothesisWithTags> {
+  const outcome = await db.write(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(hypotheses)
+      .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, id)));
+    if (!current) return { kind: 'missing' as const };
+    if (input.version != null && input.version !== current.version) return { kind: 'stale' as const };
+    if (current.status !== 'running') return { kind: 'illegal' as const, from: current.status };
+
+    const existingIds = input.learnings.flatMap((l) => ('learningId' in l ? [l.learningId] : []));
+    if (new Set(existingIds).size !== existingIds.length)
+      throw new ValidationError({ learnings: 'The same learning is listed twice.' });
+    if (existingIds.length) {
+      const found = await tx
+        .select({ id: learnings.id })
+        .from(learnings)
+        .where(and(eq(learnings.workspaceId, ws.id), inArray(learnings.id, existingIds)));
+      if (found.length !== existingIds.length)
+        throw new ValidationError({ learnings: 'One of the chosen learnings does not exist in this workspace.' });
+    }
+
+    const observedLift = lift(input.baseline, input.observed);
+    const returnScore =
+      input.return ??
+      suggestedReturn({
+        outcome: input.outcome,
+        impact: current.impact,
+        expectedLift: current.expectedLift,
+        observedLift,
+      });
+    if (returnScore == null)
+      throw new ValidationError({
+        return: `Give a return from 0 to 10 for a ${input.outcome} experiment: how much was what you learned worth?`,
+      });
+
+    await tx
+      .update(hypotheses)
+      .set({
+        status: 'done',
+        result: input.outcome,
+        baseline: input.baseline ?? null,
+        observed: input.observed ?? null,
+        lift: observedLift,
+        actualDays: input.actualDays,
+        returnScore,
+        roti: roti(returnScore, input.actualDays),
+        closedAt: now,
+        version: current.version + 1,
+        updatedAt: now,
+      })
+      .where(and(eq(hypotheses.id, id), eq(hypotheses.version, current.version)));
+
+    for (const l of input.learnings) {
+      if ('learningId' in l) {
+        await tx
+          .insert(hypothesisLearnings)
+          .values({ hypothesisId: id, learningId: l.learningId, workspaceId: ws.id, relation: l.relation, createdAt: now });
+      } else {
+        const [created] = await tx
+          .insert(learnings)
+          .values({
+            workspaceId: ws.id,
+            metricId: current.metricId,
+            statement: l.statement,
+            status: l.status ?? 'emerging',
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning({ id: learnings.id });
+        if (!created) throw new Error('insert returned no row');
+        await tx
+          .insert(hypothesisLearnings)
+          .values({ hypothesisId: id, learningId: created.id, workspaceId: ws.id, relation: 'supports', createdAt: now });
+      }
+    }
+    return { kind: 'ok' as const };
+  });
+  if (outcome.kind === 'missing') throw new NotFoundError(`No hypothesis #${id} in this workspace.`);
+  const fresh = await requireHypothesis(db, ws, id);
+  if (outcome.kind === 'stale')
+    throw new ConflictError('Someone else changed this experiment first; review its current state.', 'stale_version', fresh);
+  if (outcome.kind === 'illegal')
+    throw new ConflictError(allowedMovesMessage(outcome.from, 'done'), 'illegal_transition', fresh);
+  return fresh;
+}
+
+const truncate = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
+
+/**
+ * The prefill of a follow-up draft from a closed experiment: same lever and scores, a rationale that
+ * cites the result and what was learned. Returned as input so the caller stores it through the one
+ * create path.
+ */
+export async function followUpFromHypothesis(db: Db, ws: Workspace, id: number): Promise<HypothesisInput> {
+  const parent = await requireHypothesis(db, ws, id);
+  if (parent.status !== 'done')
+    throw new ConflictError('Follow-ups are drafted from closed experiments; close this one first.', 'conflict', parent);
+  const linked = await db.orm
+    .select({ statement: learnings.statement, relation: hypothesisLearnings.relation })
+    .from(hypothesisLearnings)
+    .innerJoin(learnings, eq(learnings.id, hypothesisLearnings.learningId))
+    .where(and(eq(hypothesisLearnings.workspaceId, ws.id), eq(hypothesisLearnings.hypothesisId, id)));
+  const resultText = `#${parent.id} ${parent.result}${parent.lift != null ? ` (lift ${parent.lift}%)` : ''}`;
+  const learned = linked.map((l) => `${l.relation === 'contradicts' ? 'contradicted' : 'learned'}: ${l.statement}`);
+  return {
+    title: truncate(`Follow-up: ${parent.title}`, 140),
+    change: parent.change,
+    outcome: parent.outcome,
+    expectedLift: parent.expectedLift ?? undefined,
+    rationale: truncate([`Builds on ${resultText}.`, ...learned].join(' '), 2000),
+    metricId: parent.metricId,
+    tags: parent.tags,
+    owner: parent.owner,
+    impact: parent.impact,
+    confidence: parent.confidence,
+    ease: parent.ease,
+    estimatedDays: parent.estimatedDays ?? undefined,
+    status: 'draft',
+    parentId: parent.id,
+  };
+}
+
+/** The prefill of a draft that tests or extends a learning, on the learning's input metric. */
+export async function followUpFromLearning(db: Db, ws: Workspace, learningId: number): Promise<HypothesisInput> {
+  const [learning] = await db.orm
+    .select()
+    .from(learnings)
+    .where(and(eq(learnings.workspaceId, ws.id), eq(learnings.id, learningId)));
+  if (!learning) throw new NotFoundError(`No learning #${learningId} in this workspace.`);
+  let metricId = learning.metricId;
+  const [metric] = metricId
+    ? await db.orm.select().from(metrics).where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, metricId)))
+    : [];
+  if (!metric || metric.archivedAt != null || metric.kind !== 'input') {
+    const [fallback] = await db.orm
+      .select()
+      .from(metrics)
+      .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.kind, 'input')))
+      .orderBy(metrics.id);
+    if (!fallback)
+      throw new ValidationError({ metricId: 'Add an input metric first: every hypothesis targets one.' });
+    metricId = fallback.id;
+  }
+  const [latest] = await db.orm
+    .select({ id: hypotheses.id, impact: hypotheses.impact, confidence: hypotheses.confidence, ease: hypotheses.ease })
+    .from(hypothesisLearnings)
+    .innerJoin(hypotheses, eq(hypotheses.id, hypothesisLearnings.hypothesisId))
+    .where(and(eq(hypothesisLearnings.workspaceId, ws.id), eq(hypothesisLearnings.learningId, learningId)))
+    .orderBy(desc(hypotheses.closedAt))
+    .limit(1);
+  return {
+    title: truncate(`Build on: ${learning.statement}`, 140),
+    change: 'Describe the change that builds on this learning.',
+    outcome: 'Describe the movement you expect.',
+    rationale: truncate(`Learning (${learning.status}): ${learning.statement}`, 2000),
+    metricId: metricId as number,
+    tags: [],
+    owner: '',
+    impact: latest?.impact ?? 5,
+    confidence: latest?.confidence ?? 5,
+    ease: latest?.ease ?? 5,
+    status: 'draft',
+    parentId: latest?.id,
+    sourceLearningId: learning.id,
+  };
+}

@@ -1,0 +1,230 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client';
+import { type Hypothesis, hypotheses, hypothesisTags, metrics, type Status, type Workspace } from '../../db/schema';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { expectedRoti, ice } from '../scoring/scores';
+import { allowedMovesMessage, findMove } from './lifecycle';
+import type { HypothesisInput, HypothesisPatch } from './schemas';
+
+export type HypothesisWithTags = Hypothesis & { tags: string[] };
+
+/** A hypothesis of this workspace, or undefined (another workspace's id is an unknown id). */
+export async function getHypothesis(
+  db: Db,
+  ws: Workspace,
+  id: number,
+): Promise<HypothesisWithTags | undefined> {
+  const row = await db.orm.query.hypotheses.findFirst({
+    where: and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, id)),
+  });
+  if (!row) return undefined;
+  const [withTags] = await attachTags(db, ws, [row]);
+  return withTags;
+}
+
+export async function requireHypothesis(db: Db, ws: Workspace, id: number): Promise<HypothesisWithTags> {
+  const h = await getHypothesis(db, ws, id);
+  if (!h) throw new NotFoundError(`No hypothesis #${id} in this workspace.`);
+  return h;
+}
+
+export async function attachTags<T extends { id: number }>(
+  db: Db,
+  ws: Workspace,
+  rows: T[],
+): Promise<(T & { tags: string[] })[]> {
+  if (rows.length === 0) return [];
+  const tagRows = await db.orm
+    .select({ hypothesisId: hypothesisTags.hypothesisId, tag: hypothesisTags.tag })
+    .from(hypothesisTags)
+    .where(
+      and(
+        eq(hypothesisTags.workspaceId, ws.id),
+        inArray(
+          hypothesisTags.hypothesisId,
+          rows.map((r) => r.id),
+        ),
+      ),
+    )
+    .orderBy(asc(hypothesisTags.tag));
+  const byId = new Map<number, string[]>();
+  for (const t of tagRows) byId.set(t.hypothesisId, [...(byId.get(t.hypothesisId) ?? []), t.tag]);
+  return rows.map((r) => ({ ...r, tags: byId.get(r.id) ?? [] }));
+}
+
+/** The metric must be an active input metric of this workspace; otherwise a field error, never a 500. */
+async function checkTargetMetric(tx: Tx | Db['orm'], ws: Workspace, metricId: number): Promise<void> {
+  const [m] = await tx
+    .select({ kind: metrics.kind, archivedAt: metrics.archivedAt })
+    .from(metrics)
+    .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, metricId)));
+  if (!m) throw new ValidationError({ metricId: 'Choose one of this workspace’s input metrics.' });
+  if (m.kind !== 'input')
+    throw new ValidationError({
+      metricId: 'A hypothesis targets an input metric, not the North Star itself.',
+    });
+  if (m.archivedAt != null)
+    throw new ValidationError({ metricId: 'That input metric is archived; choose an active one.' });
+}
+
+async function replaceTags(tx: Tx, ws: Workspace, hypothesisId: number, tags: string[]) {
+  await tx.delete(hypothesisTags).where(eq(hypothesisTags.hypothesisId, hypothesisId));
+  if (tags.length) {
+    await tx
+      .insert(hypothesisTags)
+      .values(tags.map((tag) => ({ hypothesisId, workspaceId: ws.id, tag })));
+  }
+}
+
+function derivedScores(
+  ws: Workspace,
+  s: { impact: number; confidence: number; ease: number; estimatedDays: number | null },
+) {
+  return { ice: ice(s, ws.iceMode), expectedRoti: expectedRoti(s, s.estimatedDays) };
+}
+
+export async function createHypothesis(
+  db: Db,
+  ws: Workspace,
+  input: HypothesisInput,
+  now = Date.now(),
+): Promise<HypothesisWithTags> {
+  const id = await db.write(async (tx) => {
+    await checkTargetMetric(tx, ws, input.metricId);
+    if (input.parentId != null) {
+      const [parent] = await tx
+        .select({ id: hypotheses.id })
+        .from(hypotheses)
+        .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, input.parentId)));
+      if (!parent) throw new ValidationError({ parentId: 'The parent experiment is not in this workspace.' });
+    }
+    const estimatedDays = input.estimatedDays ?? null;
+    const [row] = await tx
+      .insert(hypotheses)
+      .values({
+        workspaceId: ws.id,
+        metricId: input.metricId,
+        parentId: input.parentId ?? null,
+        sourceLearningId: input.sourceLearningId ?? null,
+        title: input.title,
+        change: input.change,
+        outcome: input.outcome,
+        expectedLift: input.expectedLift ?? null,
+        rationale: input.rationale,
+        owner: input.owner,
+        impact: input.impact,
+        confidence: input.confidence,
+        ease: input.ease,
+        estimatedDays,
+        ...derivedScores(ws, { ...input, estimatedDays }),
+        status: input.status ?? 'backlog',
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: hypotheses.id });
+    if (!row) throw new Error('insert returned no row');
+    await replaceTags(tx, ws, row.id, input.tags);
+    return row.id;
+  });
+  return requireHypothesis(db, ws, id);
+}
+
+function staleVersion(current: HypothesisWithTags): ConflictError<HypothesisWithTags> {
+  return new ConflictError(
+    `Someone else saved this hypothesis first (it is now at version ${current.version}). ` +
+      'Their values are shown; apply your change again if it still makes sense.',
+    'stale_version',
+    current,
+  );
+}
+
+/**
+ * Updates the given fields if `version` is still current. A stale version is refused with the current
+ * record (409), never silently overwritten.
+ */
+export async function updateHypothesis(
+  db: Db,
+  ws: Workspace,
+  id: number,
+  patch: HypothesisPatch,
+  now = Date.now(),
+): Promise<HypothesisWithTags> {
+  const outcome = await db.write(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(hypotheses)
+      .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, id)));
+    if (!current) return { kind: 'missing' as const };
+    if (current.version !== patch.version) return { kind: 'stale' as const };
+    if (patch.metricId != null && patch.metricId !== current.metricId) await checkTargetMetric(tx, ws, patch.metricId);
+    const { version: _v, tags, ...fields } = patch;
+    const changes = stripUndefined(fields);
+    const merged = { ...current, ...changes };
+    await tx
+      .update(hypotheses)
+      .set({ ...changes, ...derivedScores(ws, merged), version: current.version + 1, updatedAt: now })
+      .where(and(eq(hypotheses.id, id), eq(hypotheses.version, current.version)));
+    if (tags) await replaceTags(tx, ws, id, tags);
+    return { kind: 'ok' as const };
+  });
+  if (outcome.kind === 'missing') throw new NotFoundError(`No hypothesis #${id} in this workspace.`);
+  const fresh = await requireHypothesis(db, ws, id);
+  if (outcome.kind === 'stale') throw staleVersion(fresh);
+  return fresh;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+const TIMESTAMP_ON_ENTRY: Partial<Record<Status, 'selectedAt' | 'startedAt'>> = {
+  selected: 'selectedAt',
+  running: 'startedAt',
+};
+
+/** Moves a hypothesis along the lifecycle; an illegal move is a 409 naming the moves allowed. */
+export async function transitionHypothesis(
+  db: Db,
+  ws: Workspace,
+  id: number,
+  to: Status,
+  version?: number,
+  now = Date.now(),
+): Promise<HypothesisWithTags> {
+  const outcome = await db.write(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(hypotheses)
+      .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, id)));
+    if (!current) return { kind: 'missing' as const };
+    if (version != null && current.version !== version) return { kind: 'stale' as const };
+    const move = findMove(current.status, to);
+    if (!move) return { kind: 'illegal' as const, from: current.status };
+    const stamp = TIMESTAMP_ON_ENTRY[to];
+    await tx
+      .update(hypotheses)
+      .set({
+        status: to,
+        ...(stamp ? { [stamp]: now } : {}),
+        version: current.version + 1,
+        updatedAt: now,
+      })
+      .where(and(eq(hypotheses.id, id), eq(hypotheses.version, current.version)));
+    return { kind: 'ok' as const };
+  });
+  if (outcome.kind === 'missing') throw new NotFoundError(`No hypothesis #${id} in this workspace.`);
+  const fresh = await requireHypothesis(db, ws, id);
+  if (outcome.kind === 'stale') throw staleVersion(fresh);
+  if (outcome.kind === 'illegal')
+    throw new ConflictError(allowedMovesMessage(outcome.from, to), 'illegal_transition', fresh);
+  return fresh;
+}
+
+/** Recomputes every stored ICE after the workspace switches between mean and product. */
+export async function recomputeIce(tx: Tx, ws: Workspace): Promise<void> {
+  const expr =
+    ws.iceMode === 'product'
+      ? sql`${hypotheses.impact} * ${hypotheses.confidence} * ${hypotheses.ease}`
+      : sql`round((${hypotheses.impact} + ${hypotheses.confidence} + ${hypotheses.ease}) / 3.0, 1)`;
+  await tx.update(hypotheses).set({ ice: expr }).where(eq(hypotheses.workspaceId, ws.id));
+}

@@ -1,0 +1,215 @@
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import {
+  type Checklist,
+  hypotheses,
+  learnings,
+  type Metric,
+  metrics,
+  type Workspace,
+} from '../../db/schema';
+import { ConflictError, NotFoundError } from '../errors';
+import { emptyChecklist } from './north-star';
+import type { MetricInput, MetricUpdate } from './schemas';
+
+export async function listMetrics(db: Db, ws: Workspace, opts: { includeArchived?: boolean } = {}): Promise<Metric[]> {
+  return db.orm
+    .select()
+    .from(metrics)
+    .where(
+      and(eq(metrics.workspaceId, ws.id), opts.includeArchived ? undefined : isNull(metrics.archivedAt)),
+    )
+    .orderBy(desc(sql`${metrics.kind} = 'north_star'`), asc(metrics.archivedAt), asc(metrics.id));
+}
+
+export async function activeInputs(db: Db, ws: Workspace): Promise<Metric[]> {
+  return db.orm
+    .select()
+    .from(metrics)
+    .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.kind, 'input'), isNull(metrics.archivedAt)))
+    .orderBy(asc(metrics.id));
+}
+
+export async function getNorthStar(db: Db, ws: Workspace): Promise<Metric | undefined> {
+  return db.orm.query.metrics.findFirst({
+    where: and(eq(metrics.workspaceId, ws.id), eq(metrics.kind, 'north_star')),
+  });
+}
+
+export async function getMetric(db: Db, ws: Workspace, id: number): Promise<Metric | undefined> {
+  return db.orm.query.metrics.findFirst({ where: and(eq(metrics.workspaceId, ws.id), eq(metrics.id, id)) });
+}
+
+export async function requireMetric(db: Db, ws: Workspace, id: number): Promise<Metric> {
+  const m = await getMetric(db, ws, id);
+  if (!m) throw new NotFoundError(`No metric #${id} in this workspace.`);
+  return m;
+}
+
+export async function createMetric(db: Db, ws: Workspace, input: MetricInput, now = Date.now()): Promise<Metric> {
+  return db.write(async (tx) => {
+    if (input.kind === 'north_star') {
+      const [existing] = await tx
+        .select({ id: metrics.id, name: metrics.name })
+        .from(metrics)
+        .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.kind, 'north_star')));
+      if (existing)
+        throw new ConflictError(
+          `This workspace already has its North Star ("${existing.name}"); a workspace has exactly one. Edit it instead.`,
+          'conflict',
+        );
+    }
+    const [row] = await tx
+      .insert(metrics)
+      .values({
+        workspaceId: ws.id,
+        kind: input.kind,
+        name: input.name,
+        description: input.description,
+        unit: input.unit,
+        direction: input.direction,
+        owner: input.owner,
+        currentValue: input.currentValue ?? null,
+        target: input.target ?? null,
+        checklist: input.kind === 'north_star' ? emptyChecklist() : null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    if (!row) throw new Error('insert returned no row');
+    return row;
+  });
+}
+
+function stale(current: Metric) {
+  return new ConflictError(
+    `Someone else saved "${current.name}" first; the current values are shown. Apply your change again if needed.`,
+    'stale_version',
+    current,
+  );
+}
+
+export async function updateMetric(
+  db: Db,
+  ws: Workspace,
+  id: number,
+  input: MetricUpdate & { checklist?: Checklist },
+  now = Date.now(),
+): Promise<Metric> {
+  const outcome = await db.write(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(metrics)
+      .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, id)));
+    if (!current) return 'missing';
+    if (current.version !== input.version) return 'stale';
+    await tx
+      .update(metrics)
+      .set({
+        name: input.name,
+        description: input.description,
+        unit: input.unit,
+        direction: input.direction,
+        owner: input.owner,
+        currentValue: input.currentValue ?? null,
+        target: input.target ?? null,
+        ...(input.checklist && current.kind === 'north_star' ? { checklist: input.checklist } : {}),
+        version: current.version + 1,
+        updatedAt: now,
+      })
+      .where(and(eq(metrics.id, id), eq(metrics.version, current.version)));
+    return 'ok';
+  });
+  if (outcome === 'missing') throw new NotFoundError(`No metric #${id} in this workspace.`);
+  const fresh = await requireMetric(db, ws, id);
+  if (outcome === 'stale') throw stale(fresh);
+  return fresh;
+}
+
+/**
+ * Archives an input metric (it keeps its hypotheses and learnings and drops out of pickers), or deletes
+ * it when nothing refers to it. The North Star is never archived: a workspace always has one.
+ */
+export async function archiveMetric(
+  db: Db,
+  ws: Workspace,
+  id: number,
+  now = Date.now(),
+): Promise<'archived' | 'deleted'> {
+  const outcome = await db.write(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(metrics)
+      .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, id)));
+    if (!current) return 'missing' as const;
+    if (current.kind === 'north_star') return 'north_star' as const;
+    const [used] = await tx
+      .select({ n: sql<number>`count(*)` })
+      .from(hypotheses)
+      .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.metricId, id)));
+    const [learned] = await tx
+      .select({ n: sql<number>`count(*)` })
+      .from(learnings)
+      .where(and(eq(learnings.workspaceId, ws.id), eq(learnings.metricId, id)));
+    if (Number(used?.n) === 0 && Number(learned?.n) === 0) {
+      await tx.delete(metrics).where(eq(metrics.id, id));
+      return 'deleted' as const;
+    }
+    await tx
+      .update(metrics)
+      .set({ archivedAt: now, version: current.version + 1, updatedAt: now })
+      .where(eq(metrics.id, id));
+    return 'archived' as const;
+  });
+  if (outcome === 'missing') throw new NotFoundError(`No metric #${id} in this workspace.`);
+  if (outcome === 'north_star')
+    throw new ConflictError('The North Star cannot be archived: a workspace always has exactly one.', 'conflict');
+  return outcome;
+}
+
+export async function restoreMetric(db: Db, ws: Workspace, id: number, now = Date.now()): Promise<Metric> {
+  const found = await db.write(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(metrics)
+      .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, id)));
+    if (!current) return false;
+    await tx
+      .update(metrics)
+      .set({ archivedAt: null, version: current.version + 1, updatedAt: now })
+      .where(eq(metrics.id, id));
+    return true;
+  });
+  if (!found) throw new NotFoundError(`No metric #${id} in this workspace.`);
+  return requireMetric(db, ws, id);
+}
+
+export type MetricCounts = { backlog: number; running: number; won: number; lost: number; total: number };
+
+/** Per input metric: how many hypotheses are in the backlog, running, won and lost. */
+export async function countsByMetric(db: Db, ws: Workspace, metricIds: number[]): Promise<Map<number, MetricCounts>> {
+  const out = new Map<number, MetricCounts>();
+  for (const id of metricIds) out.set(id, { backlog: 0, running: 0, won: 0, lost: 0, total: 0 });
+  if (metricIds.length === 0) return out;
+  const rows = await db.orm
+    .select({
+      metricId: hypotheses.metricId,
+      backlog: sql<number>`sum(${hypotheses.status} = 'backlog')`,
+      running: sql<number>`sum(${hypotheses.status} = 'running')`,
+      won: sql<number>`sum(${hypotheses.result} = 'won')`,
+      lost: sql<number>`sum(${hypotheses.result} = 'lost')`,
+      total: sql<number>`count(*)`,
+    })
+    .from(hypotheses)
+    .where(and(eq(hypotheses.workspaceId, ws.id), inArray(hypotheses.metricId, metricIds)))
+    .groupBy(hypotheses.metricId);
+  for (const r of rows)
+    out.set(r.metricId, {
+      backlog: Number(r.backlog ?? 0),
+      running: Number(r.running ?? 0),
+      won: Number(r.won ?? 0),
+      lost: Number(r.lost ?? 0),
+      total: Number(r.total),
+    });
+  return out;
+}

@@ -1,0 +1,30 @@
+import { serve } from '@hono/node-server';
+import { createDb } from '../db/client';
+import { migrateDb } from '../db/migrate';
+import { seedDemoIfEmpty } from '../db/seed';
+import { createApp } from './app';
+import { readConfig } from './config';
+
+// Reads config, opens the database, migrates, seeds the demo workspace into an empty database, listens.
+const config = readConfig();
+const db = createDb(config.DATABASE_URL);
+await migrateDb(db);
+if (config.LODESTAR_DEMO) {
+  const seeded = await seedDemoIfEmpty(db);
+  if (seeded) console.log(`Seeded the demo workspace: /w/${seeded.slug}`);
+}
+const app = createApp({ db, logLevel: config.LOG_LEVEL, bodyLimitBytes: config.BODY_LIMIT_BYTES });
+const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
+  console.log(`Lodestar is running on http://localhost:${info.port} (database: ${config.DATABASE_URL})`);
+});
+
+function shutdown() {
+  server.close(() => {
+    db.close();
+    process.exit(0);
+  });
+  // Connections kept alive by browsers would hold the close open; do not wait for them forever.
+  setTimeout(() => process.exit(0), 5000).unref();
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

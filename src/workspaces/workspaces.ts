@@ -1,0 +1,52 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client';
+import { metrics, type Workspace, workspaces } from '../../db/schema';
+import { ValidationError } from '../errors';
+import { emptyChecklist } from '../metrics/north-star';
+import { slugify, type WorkspaceInput } from './schemas';
+
+export async function listWorkspaces(db: Db): Promise<Workspace[]> {
+  return db.orm.select().from(workspaces).orderBy(asc(workspaces.name));
+}
+
+export async function getWorkspaceBySlug(db: Db, slug: string): Promise<Workspace | undefined> {
+  return db.orm.query.workspaces.findFirst({ where: eq(workspaces.slug, slug) });
+}
+
+type NorthStarSeed = { name: string; description: string; unit: string };
+
+async function insertWorkspace(tx: Tx, input: WorkspaceInput, now: number): Promise<Workspace> {
+  const slug = input.slug ?? slugify(input.name);
+  if (slug.length < 2)
+    throw new ValidationError({ slug: 'Choose an address of at least 2 letters or digits (e.g. growth-team).' });
+  const [taken] = await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.slug, slug));
+  if (taken) throw new ValidationError({ slug: `The address "${slug}" is taken; choose another.` });
+  const [row] = await tx.insert(workspaces).values({ slug, name: input.name, createdAt: now }).returning();
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+/** Creates a workspace, and its North Star when one is given (the web form always gives one). */
+export async function createWorkspace(
+  db: Db,
+  input: WorkspaceInput,
+  northStar?: NorthStarSeed,
+  now = Date.now(),
+): Promise<Workspace> {
+  return db.write(async (tx) => {
+    const ws = await insertWorkspace(tx, input, now);
+    if (northStar) {
+      await tx.insert(metrics).values({
+        workspaceId: ws.id,
+        kind: 'north_star',
+        name: northStar.name,
+        description: northStar.description,
+        unit: northStar.unit,
+        checklist: emptyChecklist(),
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    return ws;
+  });
+}
