@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ErrorFragment, ErrorPage } from '../views/errors/pages';
@@ -64,12 +66,12 @@ export function createApp(deps: Deps) {
   app.route('/', assetRoutes());
 
   // The workspace of every /w/:slug page, resolved once; an unknown slug is a 404 before any handler.
-  const loadWorkspace = async (c: Parameters<Parameters<typeof app.use>[1]>[0], next: () => Promise<void>) => {
+  const loadWorkspace = createMiddleware<AppEnv>(async (c, next) => {
     const ws = await getWorkspaceBySlug(db, c.req.param('slug') ?? '');
     if (!ws) return notFound(c, 'There is no workspace at this address.');
     c.set('workspace', ws);
     await next();
-  };
+  });
   app.use('/w/:slug', loadWorkspace);
   app.use('/w/:slug/*', loadWorkspace);
 
@@ -102,7 +104,7 @@ export function createApp(deps: Deps) {
   return app;
 }
 
-function notFound(c: Parameters<Parameters<Hono<AppEnv>['notFound']>[0]>[0], message: string) {
+function notFound(c: Context<AppEnv>, message: string) {
   if (c.req.path.startsWith('/api/')) return c.json({ error: { code: 'not_found', message } }, 404);
   const ws = c.get('workspace');
   return c.html(

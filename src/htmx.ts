@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { Child } from 'hono/jsx';
+import type { JSX } from 'hono/jsx/jsx-runtime';
 
 // The one place that reads and writes HX-* headers.
 
@@ -33,7 +33,7 @@ export function replaceUrl(c: Context, url: string): void {
  */
 export function respond(
   c: Context,
-  parts: { page: () => Child; fragment: () => Child },
+  parts: { page: () => JSX.Element; fragment: () => JSX.Element },
   status: 200 | 404 | 409 | 422 = 200,
 ) {
   return c.html(isHtmx(c) ? parts.fragment() : parts.page(), status);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type FieldErrors, ValidationError } from './errors';
+import { type FieldErrors, NotFoundError, ValidationError } from './errors';
 
 /** Form fields arrive as strings: a blank one means "not given". */
 export const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -43,4 +43,12 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<
   const result = schema.safeParse(input);
   if (!result.success) throw new ValidationError(fieldErrors(result.error));
   return result.data;
+}
+
+/** Route ids are positive integers; anything else is an unknown id (404), never a 500. */
+export function idParam(raw: string | undefined): number {
+  const id = Number(raw);
+  if (!/^\d+$/.test(raw ?? '') || !Number.isSafeInteger(id) || id <= 0)
+    throw new NotFoundError('There is nothing with that id here.');
+  return id;
 }

@@ -46,14 +46,18 @@ const answer = z.preprocess(
   z.enum(['pass', 'fail'], { error: 'Answer with passes, fails or leave it unanswered.' }).optional(),
 );
 
-/** The North Star form: the metric's fields plus one answer and one note per checklist item. */
+/** The North Star form: the metric's fields… */
 export const NorthStarInput = z.object({
   ...MetricFields,
   version: MetricUpdate.shape.version.optional(),
-  ...Object.fromEntries(
+});
+
+/** …plus one answer and one note per checklist item (check_<key>, note_<key>). */
+export const ChecklistInput = z.object(
+  Object.fromEntries(
     NSM_CHECKS.flatMap((c) => [
       [`check_${c.key}`, answer],
       [`note_${c.key}`, optionalText('Note', 500)],
     ]),
-  ),
-});
+  ) as Record<string, z.ZodType<string | undefined>>,
+);

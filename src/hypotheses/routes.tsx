@@ -1,0 +1,324 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { type Context, Hono } from 'hono';
+import { hypotheses, hypothesisTags, type Workspace } from '../../db/schema';
+import { emptyForm, type FormState, formValues } from '../../views/components/form';
+import { BacklogPage, BacklogResults, backlogQuery, type RowNotice } from '../../views/hypotheses/backlog';
+import { ClosePreview, closeDefaults, DetailFragment, DetailPage, type DetailProps } from '../../views/hypotheses/detail';
+import { hypothesisValues, LearningsPanel } from '../../views/hypotheses/form';
+import { NewHypothesisPage } from '../../views/hypotheses/new';
+import type { AppEnv, Deps } from '../env';
+import { ConflictError, type FieldErrors, ValidationError } from '../errors';
+import { isHtmx, respond } from '../htmx';
+import { learningsForMetric, learningsOfHypothesis } from '../learnings/learnings';
+import { activeInputs, requireMetric } from '../metrics/metrics';
+import { closeHypothesis, followUpFromHypothesis } from './close';
+import { createHypothesis, type HypothesisWithTags, requireHypothesis, transitionHypothesis, updateHypothesis } from './hypotheses';
+import { listHypotheses, rankOf } from './ranking';
+import {
+
+  CloseInput,
+  HypothesisInput,
+  HypothesisPatch,
+  ListQuery,
+  ScoreInput,
+  TransitionInput,
+} from './schemas';
+import { idParam, parse } from '../validation';
+
+type Body = Record<string, string | File | (string | File)[]>;
+
+/** The backlog's query: the page defaults to the backlog itself; "all" means every status. */
+function backlogListQuery(raw: Record<string, string>): ListQuery {
+  const status = raw.status ?? 'backlog';
+  const parsed = ListQuery.safeParse({ ...raw, status: status === 'all' ? undefined : status });
+  return parsed.success ? parsed.data : ListQuery.parse({ status: 'backlog' });
+}
+
+/** The close form's fields as the domain's CloseInput: a new statement and/or links to existing learnings. */
+function closeInputFrom(body: Body): unknown {
+  const learnings: unknown[] = [];
+  const statement = typeof body.newStatement === 'string' ? body.newStatement.trim() : '';
+  if (statement) learnings.push({ statement, status: body.newStatus });
+  for (const [key, value] of Object.entries(body)) {
+    const m = /^link_(\d+)$/.exec(key);
+    if (m && (value === 'supports' || value === 'contradicts')) learnings.push({ learningId: Number(m[1]), relation: value });
+  }
+  return {
+    outcome: body.outcome,
+    actualDays: body.actualDays,
+    return: body.return,
+    baseline: body.baseline,
+    observed: body.observed,
+    version: body.version,
+    learnings,
+  };
+}
+
+/** Close errors keyed by the close form's fields (learnings.0.statement → newStatement). */
+function closeFieldErrors(fields: FieldErrors): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [k, v] of Object.entries(fields)) {
+    const key = k.startsWith('learnings') ? (k.endsWith('statement') ? 'newStatement' : 'newStatement') : k;
+    out[key] ??= v;
+  }
+  return out;
+}
+
+export function hypothesisRoutes({ db }: Deps) {
+  const app = new Hono<AppEnv>();
+
+  async function detailProps(
+    ws: Workspace,
+    h: HypothesisWithTags,
+    extra: Partial<DetailProps> = {},
+  ): Promise<DetailProps> {
+    const [metric, inputs, rank, linked, metricLearnings] = await Promise.all([
+      requireMetric(db, ws, h.metricId),
+      activeInputs(db, ws),
+      rankOf(db, ws, h.id),
+      learningsOfHypothesis(db, ws, h.id),
+      learningsForMetric(db, ws, h.metricId, 20),
+    ]);
+    const family = await db.orm
+      .select({ id: hypotheses.id, title: hypotheses.title, status: hypotheses.status, parentId: hypotheses.parentId })
+      .from(hypotheses)
+      .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.parentId, h.id)))
+      .orderBy(asc(hypotheses.id));
+    const [parent] = h.parentId
+      ? await db.orm
+          .select({ id: hypotheses.id, title: hypotheses.title, status: hypotheses.status })
+          .from(hypotheses)
+          .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, h.parentId)))
+      : [];
+    // An archived metric stays selectable on its own hypotheses, so editing never silently moves them.
+    const pickable = inputs.some((m) => m.id === metric.id) ? inputs : [...inputs, metric];
+    return {
+      ws,
+      h,
+      metric,
+      inputs: pickable,
+      rank,
+      linked,
+      metricLearnings,
+      parent,
+      children: family,
+      edit: emptyForm(hypothesisValues(h)),
+      close: emptyForm(closeDefaults(h)),
+      ...extra,
+    };
+  }
+
+  const detail = (c: Context<AppEnv>, props: DetailProps, status: 200 | 409 | 422 = 200) =>
+    respond(c, { page: () => <DetailPage {...props} />, fragment: () => <DetailFragment {...props} /> }, status);
+
+  // ---- backlog -------------------------------------------------------------------------------------
+
+  async function backlogView(ws: Workspace, q: ListQuery) {
+    const [{ items, total }, inputs, tagRows] = await Promise.all([
+      listHypotheses(db, ws, q),
+      activeInputs(db, ws),
+      db.orm
+        .selectDistinct({ tag: hypothesisTags.tag })
+        .from(hypothesisTags)
+        .where(eq(hypothesisTags.workspaceId, ws.id))
+        .orderBy(asc(hypothesisTags.tag))
+        .limit(200),
+    ]);
+    return { ws, q, items, total, inputs, tags: tagRows.map((t) => t.tag) };
+  }
+
+  app.get('/w/:slug/backlog', async (c) => {
+    const ws = c.get('workspace');
+    const q = backlogListQuery(c.req.query());
+    const view = await backlogView(ws, q);
+    return respond(c, { page: () => <BacklogPage {...view} />, fragment: () => <BacklogResults {...view} /> });
+  });
+
+  // Inline rescoring: the htmx request gets the re-ranked list (the row moves to its new rank); without
+  // JavaScript the same form posts and is redirected back to the same view of the backlog.
+  app.post('/w/:slug/hypotheses/:id/score', async (c) => {
+    const ws = c.get('workspace');
+    const id = idParam(c.req.param('id'));
+    const body = await c.req.parseBody();
+    const back = typeof body.back === 'string' ? body.back : 'status=backlog';
+    const q = backlogListQuery(Object.fromEntries(new URLSearchParams(back)));
+    let notice: RowNotice;
+    let status: 200 | 409 | 422 = 200;
+    try {
+      const input = parse(ScoreInput, body);
+      const h = await updateHypothesis(db, ws, id, input);
+      const rank = await rankOf(db, ws, id, q.sort);
+      notice = { id, tone: 'ok', message: `Saved: ICE ${h.ice}${rank ? `, now rank #${rank}` : ''}.` };
+      if (!isHtmx(c)) return c.redirect(`/w/${ws.slug}/backlog?${backlogQuery(q)}#h-${id}`, 303);
+    } catch (e) {
+      if (e instanceof ValidationError) {
+        await requireHypothesis(db, ws, id);
+        notice = { id, tone: 'error', message: `Not saved. ${Object.values(e.fields).join(' ')}` };
+        status = 422;
+      } else if (e instanceof ConflictError) {
+        notice = { id, tone: 'warn', message: e.message };
+        status = 409;
+      } else throw e;
+    }
+    const view = await backlogView(ws, q);
+    return respond(
+      c,
+      { page: () => <BacklogPage {...view} notice={notice} />, fragment: () => <BacklogResults {...view} notice={notice} /> },
+      status,
+    );
+  });
+
+  // ---- new -----------------------------------------------------------------------------------------
+
+  async function newPage(ws: Workspace, form: FormState) {
+    const inputs = await activeInputs(db, ws);
+    const metricId = Number(form.values.metricId);
+    const metric = inputs.find((m) => m.id === metricId);
+    const learnings = metric ? await learningsForMetric(db, ws, metric.id) : [];
+    return { ws, inputs, form, metric, learnings };
+  }
+
+  app.get('/w/:slug/hypotheses/new', async (c) => {
+    const ws = c.get('workspace');
+    const metricId = c.req.query('metricId') ?? '';
+    const props = await newPage(ws, emptyForm({ metricId, impact: '5', confidence: '5', ease: '5' }));
+    // htmx asks for the learnings panel when the chosen input metric changes.
+    return respond(c, {
+      page: () => <NewHypothesisPage {...props} />,
+      fragment: () => <LearningsPanel ws={ws} metric={props.metric} learnings={props.learnings} />,
+    });
+  });
+
+  app.post('/w/:slug/hypotheses', async (c) => {
+    const ws = c.get('workspace');
+    const body = await c.req.parseBody();
+    try {
+      const h = await createHypothesis(db, ws, parse(HypothesisInput, body));
+      return c.redirect(`/w/${ws.slug}/hypotheses/${h.id}?done=created`, 303);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      const props = await newPage(ws, { values: formValues(body), errors: e.fields });
+      return c.html(<NewHypothesisPage {...props} />, 422);
+    }
+  });
+
+  // ---- one hypothesis ------------------------------------------------------------------------------
+
+  const DONE: Record<string, string> = {
+    created: 'Hypothesis added.',
+    saved: 'Saved.',
+    moved: 'Moved.',
+    closed: 'Closed. The learning now shows wherever the next hypotheses on this metric are written.',
+    followup: 'Follow-up drafted from its parent: edit it, then accept it into the backlog.',
+  };
+
+  app.get('/w/:slug/hypotheses/:id', async (c) => {
+    const ws = c.get('workspace');
+    const h = await requireHypothesis(db, ws, idParam(c.req.param('id')));
+    const done = DONE[c.req.query('done') ?? ''];
+    return detail(c, await detailProps(ws, h, done ? { alert: { tone: 'ok', message: done } } : {}));
+  });
+
+  app.post('/w/:slug/hypotheses/:id', async (c) => {
+    const ws = c.get('workspace');
+    const id = idParam(c.req.param('id'));
+    const body = await c.req.parseBody();
+    try {
+      await updateHypothesis(db, ws, id, parse(HypothesisPatch, { tags: '', ...body }));
+      return c.redirect(`/w/${ws.slug}/hypotheses/${id}?done=saved`, 303);
+    } catch (e) {
+      if (e instanceof ValidationError) {
+        const h = await requireHypothesis(db, ws, id);
+        const props = await detailProps(ws, h, {
+          edit: { values: formValues(body), errors: e.fields },
+          openEdit: true,
+          alert: { tone: 'error', message: 'Not saved: please fix the highlighted fields.' },
+        });
+        return detail(c, props, 422);
+      }
+      if (e instanceof ConflictError && e.current) {
+        const current = e.current as HypothesisWithTags;
+        const mine = formValues(body);
+        const theirs = hypothesisValues(current);
+        const differing = Object.fromEntries(
+          Object.entries(mine).filter(([k, v]) => k !== 'version' && k in theirs && theirs[k] !== v),
+        );
+        const props = await detailProps(ws, current, {
+          openEdit: true,
+          alert: { tone: 'warn', message: e.message },
+          theirAttempt: differing,
+        });
+        return detail(c, props, 409);
+      }
+      throw e;
+    }
+  });
+
+  app.post('/w/:slug/hypotheses/:id/transition', async (c) => {
+    const ws = c.get('workspace');
+    const id = idParam(c.req.param('id'));
+    const body = await c.req.parseBody();
+    try {
+      const input = parse(TransitionInput, body);
+      await transitionHypothesis(db, ws, id, input.to, input.version);
+      return c.redirect(`/w/${ws.slug}/hypotheses/${id}?done=moved`, 303);
+    } catch (e) {
+      if (e instanceof ConflictError || e instanceof ValidationError) {
+        const h = await requireHypothesis(db, ws, id);
+        const message = e instanceof ValidationError ? Object.values(e.fields).join(' ') : e.message;
+        return detail(c, await detailProps(ws, h, { alert: { tone: 'warn', message } }), e.status);
+      }
+      throw e;
+    }
+  });
+
+  app.post('/w/:slug/hypotheses/:id/close/preview', async (c) => {
+    const ws = c.get('workspace');
+    const h = await requireHypothesis(db, ws, idParam(c.req.param('id')));
+    const body = await c.req.parseBody();
+    return c.html(<ClosePreview h={h} state={emptyForm(formValues(body))} />);
+  });
+
+  app.post('/w/:slug/hypotheses/:id/close', async (c) => {
+    const ws = c.get('workspace');
+    const id = idParam(c.req.param('id'));
+    const body = await c.req.parseBody({ all: true });
+    try {
+      await closeHypothesis(db, ws, id, parse(CloseInput, closeInputFrom(body)));
+      return c.redirect(`/w/${ws.slug}/hypotheses/${id}?done=closed`, 303);
+    } catch (e) {
+      if (e instanceof ValidationError) {
+        const h = await requireHypothesis(db, ws, id);
+        const props = await detailProps(ws, h, {
+          close: { values: formValues(body), errors: closeFieldErrors(e.fields) },
+          alert: { tone: 'error', message: 'Not closed: please fix the highlighted fields.' },
+        });
+        return detail(c, props, 422);
+      }
+      if (e instanceof ConflictError && e.current) {
+        const props = await detailProps(ws, e.current as HypothesisWithTags, { alert: { tone: 'warn', message: e.message } });
+        return detail(c, props, 409);
+      }
+      throw e;
+    }
+  });
+
+  app.post('/w/:slug/hypotheses/:id/follow-up', async (c) => {
+    const ws = c.get('workspace');
+    const id = idParam(c.req.param('id'));
+    try {
+      const draft = await createHypothesis(db, ws, await followUpFromHypothesis(db, ws, id));
+      return c.redirect(`/w/${ws.slug}/hypotheses/${draft.id}?done=followup`, 303);
+    } catch (e) {
+      if (e instanceof ConflictError || e instanceof ValidationError) {
+        const h = await requireHypothesis(db, ws, id);
+        const message = e instanceof ValidationError ? Object.values(e.fields).join(' ') : e.message;
+        return detail(c, await detailProps(ws, h, { alert: { tone: 'warn', message } }), e.status);
+      }
+      throw e;
+    }
+  });
+
+
+  return app;
+}

@@ -1,0 +1,87 @@
+import { Hono } from 'hono';
+import { emptyForm, formValues } from '../../views/components/form';
+import { MetricEditPage, MetricsPage, metricValues } from '../../views/metrics/page';
+import type { AppEnv, Deps } from '../env';
+import { ConflictError, ValidationError } from '../errors';
+import { archiveMetric, createMetric, listMetrics, requireMetric, restoreMetric, updateMetric } from './metrics';
+import { MetricFields, MetricUpdate } from './schemas';
+import { z } from 'zod';
+import { idParam, parse } from '../validation';
+
+const InputMetricForm = z.object(MetricFields);
+
+export function metricRoutes({ db }: Deps) {
+  const app = new Hono<AppEnv>();
+
+  const NOTICES: Record<string, string> = {
+    added: 'Input metric added.',
+    saved: 'Saved.',
+    archived: 'Archived: it keeps its hypotheses and learnings and no longer appears in pickers.',
+    deleted: 'Deleted (nothing referred to it).',
+    restored: 'Restored.',
+  };
+
+  app.get('/w/:slug/metrics', async (c) => {
+    const ws = c.get('workspace');
+    const list = await listMetrics(db, ws, { includeArchived: true });
+    return c.html(
+      <MetricsPage ws={ws} metrics={list} form={emptyForm({ direction: 'up' })} notice={NOTICES[c.req.query('done') ?? '']} />,
+    );
+  });
+
+  app.post('/w/:slug/metrics', async (c) => {
+    const ws = c.get('workspace');
+    const body = await c.req.parseBody();
+    try {
+      const input = parse(InputMetricForm, body);
+      await createMetric(db, ws, { ...input, kind: 'input' });
+      return c.redirect(`/w/${ws.slug}/metrics?done=added`, 303);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      const list = await listMetrics(db, ws, { includeArchived: true });
+      return c.html(<MetricsPage ws={ws} metrics={list} form={{ values: formValues(body), errors: e.fields }} />, 422);
+    }
+  });
+
+  app.get('/w/:slug/metrics/:id/edit', async (c) => {
+    const ws = c.get('workspace');
+    const metric = await requireMetric(db, ws, idParam(c.req.param('id')));
+    return c.html(<MetricEditPage ws={ws} metric={metric} form={emptyForm(metricValues(metric))} />);
+  });
+
+  app.post('/w/:slug/metrics/:id', async (c) => {
+    const ws = c.get('workspace');
+    const id = idParam(c.req.param('id'));
+    const metric = await requireMetric(db, ws, id);
+    const body = await c.req.parseBody();
+    try {
+      await updateMetric(db, ws, id, parse(MetricUpdate, body));
+      return c.redirect(`/w/${ws.slug}/metrics?done=saved`, 303);
+    } catch (e) {
+      if (e instanceof ValidationError)
+        return c.html(<MetricEditPage ws={ws} metric={metric} form={{ values: formValues(body), errors: e.fields }} />, 422);
+      if (e instanceof ConflictError && e.current) {
+        const current = e.current as typeof metric;
+        return c.html(
+          <MetricEditPage ws={ws} metric={current} form={emptyForm(metricValues(current))} conflict={e.message} />,
+          409,
+        );
+      }
+      throw e;
+    }
+  });
+
+  app.post('/w/:slug/metrics/:id/archive', async (c) => {
+    const ws = c.get('workspace');
+    const outcome = await archiveMetric(db, ws, idParam(c.req.param('id')));
+    return c.redirect(`/w/${ws.slug}/metrics?done=${outcome}`, 303);
+  });
+
+  app.post('/w/:slug/metrics/:id/restore', async (c) => {
+    const ws = c.get('workspace');
+    await restoreMetric(db, ws, idParam(c.req.param('id')));
+    return c.redirect(`/w/${ws.slug}/metrics?done=restored`, 303);
+  });
+
+  return app;
+}

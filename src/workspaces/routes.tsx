@@ -1,0 +1,118 @@
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { type Checklist, metrics } from '../../db/schema';
+import { emptyForm, formValues } from '../../views/components/form';
+import { HomePage } from '../../views/workspaces/home';
+import { NorthStarPage, northStarValues } from '../../views/workspaces/north-star';
+import { TreeFragment, TreePage } from '../../views/workspaces/tree';
+import type { AppEnv, Deps } from '../env';
+import { ConflictError, ValidationError } from '../errors';
+import { respond } from '../htmx';
+import { learningsForMetric } from '../learnings/learnings';
+import { activeInputs, countsByMetric, createMetric, getNorthStar, updateMetric } from '../metrics/metrics';
+import { NSM_CHECKS } from '../metrics/north-star';
+import { ChecklistInput, NorthStarInput } from '../metrics/schemas';
+import { parse } from '../validation';
+import { WorkspaceWithNorthStarInput } from './schemas';
+import { createWorkspace, listWorkspaces } from './workspaces';
+
+export function workspaceRoutes({ db }: Deps) {
+  const app = new Hono<AppEnv>();
+
+  const home = async (form = emptyForm()) => {
+    const list = await listWorkspaces(db);
+    const stars = await db.orm.select({ workspaceId: metrics.workspaceId, name: metrics.name }).from(metrics).where(eq(metrics.kind, 'north_star'));
+    const byWs = new Map(stars.map((s) => [s.workspaceId, s.name]));
+    return <HomePage workspaces={list.map((w) => ({ ...w, northStar: byWs.get(w.id) ?? null }))} form={form} />;
+  };
+
+  app.get('/', async (c) => c.html(await home()));
+
+  app.post('/workspaces', async (c) => {
+    const body = await c.req.parseBody();
+    try {
+      const input = parse(WorkspaceWithNorthStarInput, body);
+      const ws = await createWorkspace(db, input, {
+        name: input.nsmName,
+        description: input.nsmDescription,
+        unit: input.nsmUnit,
+      });
+      return c.redirect(`/w/${ws.slug}`, 303);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return c.html(await home({ values: formValues(body), errors: e.fields }), 422);
+    }
+  });
+
+  app.get('/w/:slug', async (c) => {
+    const ws = c.get('workspace');
+    const [northStar, inputs] = await Promise.all([getNorthStar(db, ws), activeInputs(db, ws)]);
+    const counts = await countsByMetric(
+      db,
+      ws,
+      inputs.map((m) => m.id),
+    );
+    const withDetail = await Promise.all(
+      inputs.map(async (m) => ({
+        ...m,
+        counts: counts.get(m.id) ?? { backlog: 0, running: 0, won: 0, lost: 0, total: 0 },
+        learnings: await learningsForMetric(db, ws, m.id, 3),
+      })),
+    );
+    const props = { ws, northStar, inputs: withDetail };
+    return respond(c, { page: () => <TreePage {...props} />, fragment: () => <TreeFragment {...props} /> });
+  });
+
+  app.get('/w/:slug/north-star', async (c) => {
+    const ws = c.get('workspace');
+    const northStar = await getNorthStar(db, ws);
+    return c.html(
+      <NorthStarPage ws={ws} northStar={northStar} form={emptyForm(northStarValues(northStar))} saved={c.req.query('saved') === '1'} />,
+    );
+  });
+
+  app.post('/w/:slug/north-star', async (c) => {
+    const ws = c.get('workspace');
+    const body = await c.req.parseBody();
+    const northStar = await getNorthStar(db, ws);
+    try {
+      const input = parse(NorthStarInput, body);
+      const answers = parse(ChecklistInput, body);
+      const checklist: Checklist = Object.fromEntries(
+        NSM_CHECKS.map((ch) => {
+          const a = answers[`check_${ch.key}`];
+          return [ch.key, { pass: a === 'pass' ? true : a === 'fail' ? false : null, note: answers[`note_${ch.key}`] ?? '' }];
+        }),
+      );
+      const fields = {
+        name: input.name,
+        description: input.description,
+        unit: input.unit,
+        direction: input.direction,
+        owner: input.owner,
+        currentValue: input.currentValue,
+        target: input.target,
+      };
+      if (northStar) {
+        await updateMetric(db, ws, northStar.id, { ...fields, version: Number(input.version ?? 0), checklist });
+      } else {
+        const created = await createMetric(db, ws, { ...fields, kind: 'north_star' });
+        await updateMetric(db, ws, created.id, { ...fields, version: created.version, checklist });
+      }
+      return c.redirect(`/w/${ws.slug}/north-star?saved=1`, 303);
+    } catch (e) {
+      if (e instanceof ValidationError)
+        return c.html(<NorthStarPage ws={ws} northStar={northStar} form={{ values: formValues(body), errors: e.fields }} />, 422);
+      if (e instanceof ConflictError) {
+        const current = await getNorthStar(db, ws);
+        return c.html(
+          <NorthStarPage ws={ws} northStar={current} form={emptyForm(northStarValues(current))} conflict={e.message} />,
+          409,
+        );
+      }
+      throw e;
+    }
+  });
+
+  return app;
+}

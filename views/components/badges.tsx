@@ -1,0 +1,23 @@
+import type { LearningStatus, Outcome, Status } from '../../db/schema';
+import { STATUS_LABELS } from '../../src/hypotheses/lifecycle';
+
+export function StatusPill(props: { status: Status }) {
+  return <span class={`pill status-${props.status}`}>{STATUS_LABELS[props.status]}</span>;
+}
+
+export function OutcomePill(props: { outcome: Outcome | null }) {
+  if (!props.outcome) return null;
+  return <span class={`pill outcome-${props.outcome}`}>{props.outcome}</span>;
+}
+
+export function LearningPill(props: { status: LearningStatus }) {
+  return <span class={`pill learning-${props.status}`}>{props.status}</span>;
+}
+
+export const fmt = (n: number | null | undefined, digits = 1): string =>
+  n == null ? '—' : Number.isInteger(n) ? String(n) : n.toFixed(digits);
+
+export const fmtLift = (n: number | null | undefined): string => (n == null ? '—' : `${n > 0 ? '+' : ''}${fmt(n)}%`);
+
+export const fmtDate = (ms: number | null | undefined): string =>
+  ms == null ? '—' : new Date(ms).toISOString().slice(0, 10);

@@ -1,0 +1,172 @@
+import type { Child } from 'hono/jsx';
+import type { FieldErrors } from '../../src/errors';
+
+// Form pieces that put each message beside its field and tie it to the input for screen readers.
+
+export type FormState = { values: Record<string, string>; errors: FieldErrors };
+export const emptyForm = (values: Record<string, string> = {}): FormState => ({ values, errors: {} });
+
+type Base = {
+  name: string;
+  label: Child;
+  state: FormState;
+  hint?: Child;
+  required?: boolean;
+  id?: string;
+  class?: string;
+};
+
+const fieldId = (p: { id?: string; name: string }) => p.id ?? `f-${p.name}`;
+
+function Message(props: { id: string; error?: string; hint?: Child }) {
+  return (
+    <>
+      {props.hint ? (
+        <small class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </small>
+      ) : null}
+      {props.error ? (
+        <small class="field-error" id={`${props.id}-error`}>
+          {props.error}
+        </small>
+      ) : null}
+    </>
+  );
+}
+
+function describedBy(id: string, p: Base) {
+  const ids = [p.hint ? `${id}-hint` : '', p.state.errors[p.name] ? `${id}-error` : ''].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
+}
+
+export function Input(
+  props: Base & {
+    type?: 'text' | 'number' | 'search' | 'email';
+    maxLength?: number;
+    min?: number;
+    max?: number;
+    step?: string;
+    placeholder?: string;
+    autofocus?: boolean;
+  },
+) {
+  const id = fieldId(props);
+  const error = props.state.errors[props.name];
+  return (
+    <div class={`field ${props.class ?? ''} ${error ? 'has-error' : ''}`}>
+      <label for={id}>
+        {props.label}
+        {props.required ? <span class="req"> (required)</span> : null}
+      </label>
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.state.values[props.name] ?? ''}
+        required={props.required}
+        maxlength={props.maxLength}
+        min={props.min}
+        max={props.max}
+        step={props.step}
+        placeholder={props.placeholder}
+        autofocus={props.autofocus}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, props)}
+      />
+      <Message id={id} error={error} hint={props.hint} />
+    </div>
+  );
+}
+
+export function TextArea(props: Base & { maxLength?: number; rows?: number; placeholder?: string }) {
+  const id = fieldId(props);
+  const error = props.state.errors[props.name];
+  return (
+    <div class={`field ${props.class ?? ''} ${error ? 'has-error' : ''}`}>
+      <label for={id}>
+        {props.label}
+        {props.required ? <span class="req"> (required)</span> : null}
+      </label>
+      <textarea
+        id={id}
+        name={props.name}
+        rows={props.rows ?? 3}
+        required={props.required}
+        maxlength={props.maxLength}
+        placeholder={props.placeholder}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, props)}
+      >
+        {props.state.values[props.name] ?? ''}
+      </textarea>
+      <Message id={id} error={error} hint={props.hint} />
+    </div>
+  );
+}
+
+export function Select(
+  props: Base & {
+    options: { value: string; label: string }[];
+    placeholder?: string;
+    attrs?: Record<string, string>;
+  },
+) {
+  const id = fieldId(props);
+  const error = props.state.errors[props.name];
+  const current = props.state.values[props.name] ?? '';
+  return (
+    <div class={`field ${props.class ?? ''} ${error ? 'has-error' : ''}`}>
+      <label for={id}>
+        {props.label}
+        {props.required ? <span class="req"> (required)</span> : null}
+      </label>
+      <select
+        id={id}
+        name={props.name}
+        required={props.required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, props)}
+        {...(props.attrs ?? {})}
+      >
+        {props.placeholder !== undefined ? <option value="">{props.placeholder}</option> : null}
+        {props.options.map((o) => (
+          <option value={o.value} selected={o.value === current}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <Message id={id} error={error} hint={props.hint} />
+    </div>
+  );
+}
+
+/** A summary at the top of a form that failed, listing what to fix (the fields carry the details). */
+export function ErrorSummary(props: { state: FormState; message?: string }) {
+  const entries = Object.entries(props.state.errors);
+  if (entries.length === 0 && !props.message) return null;
+  return (
+    <div class="alert error" role="alert">
+      <strong>{props.message ?? 'Please fix the highlighted fields.'}</strong>
+      {entries.length ? (
+        <ul>
+          {entries.map(([name, msg]) => (
+            <li>
+              <a href={`#f-${name}`}>{msg}</a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/** Form bodies as plain strings (the first value of each key), to re-render what the user typed. */
+export function formValues(body: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (typeof first === 'string') out[k] = first;
+  }
+  return out;
+}

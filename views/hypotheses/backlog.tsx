@@ -1,0 +1,248 @@
+import type { Metric, Status, Workspace } from '../../db/schema';
+import { STATUS_LABELS } from '../../src/hypotheses/lifecycle';
+import type { RankedItem } from '../../src/hypotheses/ranking';
+import type { ListQuery } from '../../src/hypotheses/schemas';
+import { ICE_MAX, ICE_MIN } from '../../src/scoring/scores';
+import { fmt, OutcomePill, StatusPill } from '../components/badges';
+import { Layout } from '../layout';
+
+export type RowNotice = { id: number; message: string; tone: 'ok' | 'warn' | 'error' };
+
+/** The query string that reproduces this view of the backlog (filters, sort and page). */
+export function backlogQuery(q: ListQuery): string {
+  const p = new URLSearchParams();
+  p.set('status', q.status ?? 'all');
+  if (q.metricId) p.set('metricId', String(q.metricId));
+  if (q.tag) p.set('tag', q.tag);
+  if (q.q) p.set('q', q.q);
+  if (q.sort !== 'ice') p.set('sort', q.sort);
+  if (q.offset) p.set('offset', String(q.offset));
+  return p.toString();
+}
+
+function ScoreForm(props: { ws: Workspace; item: RankedItem; back: string }) {
+  const { item, ws } = props;
+  const url = `/w/${ws.slug}/hypotheses/${item.id}/score`;
+  return (
+    <form
+      method="post"
+      action={url}
+      class="score-form"
+      hx-post={url}
+      hx-trigger="change"
+      hx-target="#backlog-results"
+      hx-swap="outerMorph"
+      aria-label={`Scores of ${item.title}`}
+    >
+      <input type="hidden" name="version" value={String(item.version)} />
+      <input type="hidden" name="back" value={props.back} />
+      {(['impact', 'confidence', 'ease'] as const).map((k) => (
+        <label class="score">
+          <span class="score-label" title={k}>
+            {k[0]?.toUpperCase()}
+          </span>
+          <span class="sr-only"> {k}</span>
+          <input
+            id={`${k}-${item.id}`}
+            type="number"
+            name={k}
+            min={ICE_MIN}
+            max={ICE_MAX}
+            step="1"
+            required
+            value={String(item[k])}
+            inputmode="numeric"
+          />
+        </label>
+      ))}
+      <button type="submit" class="small save-score">
+        Save<span class="sr-only"> scores of {item.title}</span>
+      </button>
+    </form>
+  );
+}
+
+/** The ranked list: the fragment htmx swaps after filtering or rescoring. */
+export function BacklogResults(props: {
+  ws: Workspace;
+  q: ListQuery;
+  items: RankedItem[];
+  total: number;
+  notice?: RowNotice;
+}) {
+  const { ws, q, items, total } = props;
+  const back = backlogQuery(q);
+  const base = `/w/${ws.slug}`;
+  const page = (offset: number) => `${base}/backlog?${backlogQuery({ ...q, offset })}`;
+  return (
+    <section id="backlog-results" aria-live="polite" aria-label="Ranked hypotheses">
+      <p class="muted count">
+        {total === 0
+          ? 'No hypotheses match.'
+          : `Showing ${q.offset + 1}–${q.offset + items.length} of ${total}, ranked by ${q.sort === 'roti' ? 'expected ROTI' : 'ICE'}.`}
+      </p>
+      {items.length === 0 ? (
+        <div class="empty card">
+          {q.q || q.tag || q.metricId ? (
+            <p>
+              Nothing matches these filters. <a href={`${base}/backlog`}>Clear the filters</a>.
+            </p>
+          ) : (
+            <p>
+              {q.status === 'backlog' || !q.status
+                ? 'The backlog is empty. Write a hypothesis: “If we …, then <input metric> will …, because …”.'
+                : `No ${q.status} hypotheses.`}{' '}
+              <a href={`${base}/hypotheses/new`}>New hypothesis</a>
+            </p>
+          )}
+        </div>
+      ) : (
+        <ol class="backlog">
+          <li class="backlog-head" aria-hidden="true">
+            <span>Rank</span>
+            <span>Hypothesis</span>
+            <span>Scores (I · C · E)</span>
+            <span class="num">ICE</span>
+            <span class="num">Exp. ROTI</span>
+          </li>
+          {items.map((item) => (
+            <li id={`h-${item.id}`} class={`backlog-row ${props.notice?.id === item.id ? `flash ${props.notice.tone}` : ''}`}>
+              <span class="rank" title="Rank in the backlog">
+                {item.rank != null ? `#${item.rank}` : <StatusPill status={item.status as Status} />}
+              </span>
+              <div class="what">
+                <a href={`${base}/hypotheses/${item.id}`} class="title">
+                  {item.title}
+                </a>
+                <div class="meta">
+                  <a href={`${base}/backlog?${backlogQuery({ ...q, metricId: item.metricId, offset: 0 })}`}>{item.metricName}</a>
+                  {item.tags.map((t) => (
+                    <a class="tag" href={`${base}/backlog?${backlogQuery({ ...q, tag: t, offset: 0 })}`}>
+                      #{t}
+                    </a>
+                  ))}
+                  {item.estimatedDays != null ? <span class="muted">{fmt(item.estimatedDays)} d</span> : null}
+                  {item.status !== 'backlog' && item.rank != null ? <StatusPill status={item.status as Status} /> : null}
+                  <OutcomePill outcome={item.result} />
+                </div>
+                {props.notice?.id === item.id ? (
+                  <p class={`row-notice ${props.notice.tone}`} role={props.notice.tone === 'ok' ? 'status' : 'alert'}>
+                    {props.notice.message}
+                  </p>
+                ) : null}
+              </div>
+              <ScoreForm ws={ws} item={item} back={back} />
+              <span class="num ice" title="ICE score">
+                {fmt(item.ice)}
+              </span>
+              <span class="num" title="Expected ROTI (return per person-day)">
+                {item.expectedRoti == null ? '—' : item.expectedRoti.toFixed(2)}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+      {total > q.limit ? (
+        <nav class="pager" aria-label="Pages">
+          {q.offset > 0 ? <a href={page(Math.max(0, q.offset - q.limit))}>← Previous</a> : <span />}
+          {q.offset + q.limit < total ? <a href={page(q.offset + q.limit)}>Next →</a> : <span />}
+        </nav>
+      ) : null}
+    </section>
+  );
+}
+
+const STATUS_FILTERS: { value: string; label: string }[] = [
+  { value: 'all', label: 'All statuses' },
+  ...(['draft', 'backlog', 'selected', 'running', 'done', 'parked', 'rejected'] as const).map((s) => ({
+    value: s,
+    label: STATUS_LABELS[s],
+  })),
+];
+
+export function BacklogPage(props: {
+  ws: Workspace;
+  q: ListQuery;
+  inputs: Metric[];
+  tags: string[];
+  items: RankedItem[];
+  total: number;
+  notice?: RowNotice;
+}) {
+  const { ws, q } = props;
+  const base = `/w/${ws.slug}`;
+  return (
+    <Layout title="Backlog" ws={ws} nav="backlog">
+      <div class="page-head">
+        <h1>Backlog</h1>
+        <a class="button" href={`${base}/hypotheses/new`}>
+          + New hypothesis
+        </a>
+      </div>
+      <form
+        id="backlog-filters"
+        class="filters"
+        method="get"
+        action={`${base}/backlog`}
+        role="search"
+        hx-get={`${base}/backlog`}
+        hx-trigger="input changed delay:300ms from:find input, change"
+        hx-target="#backlog-results"
+        hx-swap="outerHTML"
+        hx-push-url="true"
+      >
+        <div class="field">
+          <label for="q">Search</label>
+          <input id="q" type="search" name="q" value={q.q ?? ''} placeholder="Title, change, rationale…" maxlength={200} />
+        </div>
+        <div class="field">
+          <label for="metricId">Input metric</label>
+          <select id="metricId" name="metricId">
+            <option value="">All input metrics</option>
+            {props.inputs.map((m) => (
+              <option value={String(m.id)} selected={q.metricId === m.id}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="tag">Tag</label>
+          <select id="tag" name="tag">
+            <option value="">All tags</option>
+            {props.tags.map((t) => (
+              <option value={t} selected={q.tag === t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="status">Status</label>
+          <select id="status" name="status">
+            {STATUS_FILTERS.map((s) => (
+              <option value={s.value} selected={(q.status ?? 'all') === s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="sort">Rank by</label>
+          <select id="sort" name="sort">
+            <option value="ice" selected={q.sort === 'ice'}>
+              ICE
+            </option>
+            <option value="roti" selected={q.sort === 'roti'}>
+              Expected ROTI
+            </option>
+          </select>
+        </div>
+        <noscript>
+          <button type="submit">Apply</button>
+        </noscript>
+      </form>
+      <BacklogResults ws={ws} q={q} items={props.items} total={props.total} notice={props.notice} />
+    </Layout>
+  );
+}

@@ -1,0 +1,106 @@
+import type { Metric, Workspace } from '../../db/schema';
+import { NSM_CHECKS } from '../../src/metrics/north-star';
+import { ErrorSummary, type FormState, Input, Select, TextArea } from '../components/form';
+import { Layout } from '../layout';
+import { ChecklistBadge } from './tree';
+
+/** Form values of an existing North Star, including one answer and note per checklist item. */
+export function northStarValues(m: Metric | undefined): Record<string, string> {
+  if (!m) return { direction: 'up' };
+  const values: Record<string, string> = {
+    name: m.name,
+    description: m.description,
+    unit: m.unit,
+    direction: m.direction,
+    owner: m.owner,
+    currentValue: m.currentValue == null ? '' : String(m.currentValue),
+    target: m.target == null ? '' : String(m.target),
+    version: String(m.version),
+  };
+  for (const c of NSM_CHECKS) {
+    const a = m.checklist?.[c.key];
+    values[`check_${c.key}`] = a?.pass == null ? '' : a.pass ? 'pass' : 'fail';
+    values[`note_${c.key}`] = a?.note ?? '';
+  }
+  return values;
+}
+
+export function NorthStarPage(props: { ws: Workspace; northStar?: Metric; form: FormState; conflict?: string; saved?: boolean }) {
+  const { ws, northStar, form: s } = props;
+  return (
+    <Layout title="North Star" ws={ws} nav="tree">
+      <p class="crumbs">
+        <a href={`/w/${ws.slug}`}>North Star tree</a> ›
+      </p>
+      <h1>{northStar ? `North Star: ${northStar.name}` : 'Name your North Star'}</h1>
+      {northStar ? (
+        <p>
+          <ChecklistBadge northStar={northStar} />
+        </p>
+      ) : null}
+      {props.saved ? (
+        <p class="alert ok" role="status">
+          Saved.
+        </p>
+      ) : null}
+      {props.conflict ? (
+        <p class="alert warn" role="alert">
+          {props.conflict}
+        </p>
+      ) : null}
+      <form method="post" action={`/w/${ws.slug}/north-star`} class="stack">
+        <ErrorSummary state={s} />
+        <input type="hidden" name="version" value={s.values.version ?? ''} />
+        <div class="row">
+          <Input name="name" label="Name" state={s} required maxLength={80} />
+          <Input name="unit" label="Unit" state={s} maxLength={24} />
+          <Select
+            name="direction"
+            label="Direction"
+            state={s}
+            options={[
+              { value: 'up', label: 'Up is good' },
+              { value: 'down', label: 'Down is good' },
+            ]}
+          />
+        </div>
+        <TextArea name="description" label="Definition of the value moment" state={s} maxLength={1000} rows={2} />
+        <div class="row">
+          <Input name="currentValue" label="Current value" state={s} type="number" step="any" />
+          <Input name="target" label="Target" state={s} type="number" step="any" />
+          <Input name="owner" label="Owner" state={s} maxLength={80} />
+        </div>
+        <fieldset>
+          <legend>Is it a good North Star?</legend>
+          <p class="hint">
+            Five tests of a North Star Metric and two pressure tests. Answer each with the team and note why; the badge
+            counts how many pass.
+          </p>
+          <ol class="checklist">
+            {NSM_CHECKS.map((c) => (
+              <li>
+                <p class="check-label">
+                  {c.kind === 'pressure' ? <span class="pill">pressure test</span> : null} {c.label}
+                </p>
+                <div class="row">
+                  <Select
+                    name={`check_${c.key}`}
+                    label="Answer"
+                    state={s}
+                    placeholder="Not answered yet"
+                    options={[
+                      { value: 'pass', label: `${c.pass} (passes)` },
+                      { value: 'fail', label: `${c.fail} (fails)` },
+                    ]}
+                  />
+                  <Input name={`note_${c.key}`} label="Note" state={s} maxLength={500} class="grow" />
+                </div>
+              </li>
+            ))}
+          </ol>
+        </fieldset>
+        <button type="submit">{northStar ? 'Save North Star' : 'Name the North Star'}</button>
+      </form>
+    </Layout>
+  );
+}

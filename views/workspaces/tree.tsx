@@ -1,0 +1,140 @@
+import type { LearningStatus, Metric, Workspace } from '../../db/schema';
+import type { MetricCounts } from '../../src/metrics/metrics';
+import { checklistScore } from '../../src/metrics/north-star';
+import { ACTIVE_INPUTS_ADVISED } from '../../src/metrics/schemas';
+import { fmt, LearningPill } from '../components/badges';
+import { Layout } from '../layout';
+
+export type TreeInput = Metric & {
+  counts: MetricCounts;
+  learnings: { id: number; statement: string; status: LearningStatus }[];
+};
+
+export function ChecklistBadge(props: { northStar: Metric }) {
+  const { passed, answered, total } = checklistScore(props.northStar.checklist);
+  const tone = passed === total ? 'good' : answered < total ? 'neutral' : 'warn';
+  return (
+    <span class={`badge ${tone}`} title={`${answered} of ${total} answered`}>
+      {passed}/{total} checks pass
+    </span>
+  );
+}
+
+const value = (m: Metric) => (m.currentValue == null ? null : `${fmt(m.currentValue, 2)}${m.unit ? ` ${m.unit}` : ''}`);
+
+/** The workspace home: the North Star on top, its inputs under it, each linking on. */
+export function TreeFragment(props: { ws: Workspace; northStar?: Metric; inputs: TreeInput[] }) {
+  const { ws, northStar, inputs } = props;
+  const base = `/w/${ws.slug}`;
+  return (
+    <div id="tree" class="tree">
+      {northStar ? (
+        <section class="nsm card" aria-labelledby="nsm-name">
+          <p class="eyebrow">North Star Metric</p>
+          <h1 id="nsm-name">
+            <a href={`${base}/north-star`}>{northStar.name}</a>
+          </h1>
+          {northStar.description ? <p>{northStar.description}</p> : null}
+          <p class="figures">
+            {value(northStar) ? <span class="big">{value(northStar)}</span> : <span class="muted">No value yet</span>}
+            {northStar.target != null ? <span class="muted"> · target {fmt(northStar.target, 2)}</span> : null}
+          </p>
+          <p>
+            <ChecklistBadge northStar={northStar} /> <a href={`${base}/north-star`}>Review the North Star checklist</a>
+          </p>
+        </section>
+      ) : (
+        <section class="nsm card empty">
+          <h1>Name your North Star</h1>
+          <p>Every input metric and experiment here ladders up to one number. Start by naming it.</p>
+          <a class="button" href={`${base}/north-star`}>
+            Name the North Star
+          </a>
+        </section>
+      )}
+      {inputs.length > ACTIVE_INPUTS_ADVISED ? (
+        <p class="alert warn" role="status">
+          {inputs.length} active input metrics: more than {ACTIVE_INPUTS_ADVISED} spreads the team thin. Consider archiving
+          the weakest levers on the <a href={`${base}/metrics`}>metrics page</a>.
+        </p>
+      ) : null}
+      {inputs.length === 0 ? (
+        <div class="empty card">
+          <h2>No input metrics yet</h2>
+          <p>
+            Input metrics are the 2–4 levers the team can move that drive the North Star (activation rate, invite
+            conversion…). Every hypothesis targets one.
+          </p>
+          <a class="button" href={`${base}/metrics`}>
+            Add input metrics
+          </a>
+        </div>
+      ) : (
+        <ul class="inputs" aria-label="Input metrics">
+          {inputs.map((m) => (
+            <li class="card input-node">
+              <h2>
+                <a href={`${base}/backlog?metricId=${m.id}`}>{m.name}</a>
+              </h2>
+              <p class="figures">
+                {value(m) ?? <span class="muted">No value yet</span>}
+                {m.target != null ? <span class="muted"> → target {fmt(m.target, 2)}</span> : null}
+                <span class="muted"> · {m.direction === 'up' ? 'up is good' : 'down is good'}</span>
+              </p>
+              <dl class="counts">
+                <div>
+                  <dt>
+                    <a href={`${base}/backlog?metricId=${m.id}&status=backlog`}>Backlog</a>
+                  </dt>
+                  <dd>{m.counts.backlog}</dd>
+                </div>
+                <div>
+                  <dt>
+                    <a href={`${base}/backlog?metricId=${m.id}&status=running`}>Running</a>
+                  </dt>
+                  <dd>{m.counts.running}</dd>
+                </div>
+                <div>
+                  <dt>
+                    <a href={`${base}/backlog?metricId=${m.id}&status=done`}>Won</a>
+                  </dt>
+                  <dd>{m.counts.won}</dd>
+                </div>
+                <div>
+                  <dt>
+                    <a href={`${base}/backlog?metricId=${m.id}&status=done`}>Lost</a>
+                  </dt>
+                  <dd>{m.counts.lost}</dd>
+                </div>
+              </dl>
+              <h3>Latest learnings</h3>
+              {m.learnings.length === 0 ? (
+                <p class="muted">None yet: close an experiment on this lever to record one.</p>
+              ) : (
+                <ul class="learning-list">
+                  {m.learnings.map((l) => (
+                    <li>
+                      <LearningPill status={l.status} /> {l.statement}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <p class="links">
+                <a href={`${base}/learnings?metricId=${m.id}`}>All learnings</a> ·{' '}
+                <a href={`${base}/hypotheses/new?metricId=${m.id}`}>New hypothesis</a>
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function TreePage(props: { ws: Workspace; northStar?: Metric; inputs: TreeInput[] }) {
+  return (
+    <Layout title="North Star" ws={props.ws} nav="tree">
+      <TreeFragment {...props} />
+    </Layout>
+  );
+}
