@@ -11,6 +11,7 @@ const require = createRequire(import.meta.url);
 const files: Record<string, { path: string; type: string }> = {
   'htmx.min.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
   'app.js': { path: fileURLToPath(new URL('../views/assets/app.js', import.meta.url)), type: 'text/javascript; charset=utf-8' },
+  'icon.svg': { path: fileURLToPath(new URL('../views/assets/icon.svg', import.meta.url)), type: 'image/svg+xml' },
   'app.css': { path: fileURLToPath(new URL('../views/assets/app.css', import.meta.url)), type: 'text/css; charset=utf-8' },
 };
 
@@ -18,6 +19,8 @@ export function assetRoutes() {
   const loaded = new Map(Object.entries(files).map(([name, f]) => [name, { body: readFileSync(f.path), type: f.type }]));
   const app = new Hono();
   app.use('/assets/*', etag());
+  // Browsers ask for /favicon.ico whatever the page says; answer with the same icon.
+  app.get('/favicon.ico', (c) => c.redirect('/assets/icon.svg', 301));
   app.get('/assets/:name', (c) => {
     const file = loaded.get(c.req.param('name'));
     if (!file) return c.text('Not found', 404);

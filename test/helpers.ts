@@ -16,14 +16,23 @@ afterEach(() => {
  * database has a single connection and the app reads while the write queue holds a transaction).
  */
 export async function freshDb(): Promise<Db> {
+  const { db, dispose } = await ownedDb();
+  cleanups.push(dispose);
+  return db;
+}
+
+/** A fresh database the caller disposes of itself (for a beforeAll/afterAll pair). */
+export async function ownedDb(): Promise<{ db: Db; dispose: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'lodestar-test-'));
   const db = createDb(`file:${join(dir, 'test.db')}`);
   await migrateDb(db);
-  cleanups.push(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return db;
+  return {
+    db,
+    dispose: () => {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** An app on its own fresh database. */

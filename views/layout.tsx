@@ -21,6 +21,7 @@ export function Layout(props: { title: string; ws?: Workspace; nav?: Nav; childr
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="htmx-config" content='{"includeIndicatorCSS": false}' />
           <title>{ws ? `${props.title} · ${ws.name} · Lodestar` : `${props.title} · Lodestar`}</title>
+          <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/assets/app.css" />
           <script src="/assets/htmx.min.js" defer></script>
           <script src="/assets/app.js" defer></script>

@@ -21,3 +21,6 @@ export const fmtLift = (n: number | null | undefined): string => (n == null ? 'â
 
 export const fmtDate = (ms: number | null | undefined): string =>
   ms == null ? 'â€”' : new Date(ms).toISOString().slice(0, 10);
+
+/** ICE as the team reads it: one decimal for the mean, a whole number for the product. */
+export const fmtIce = (n: number, mode: 'mean' | 'product'): string => (mode === 'product' ? String(n) : n.toFixed(1));

@@ -3,7 +3,7 @@ import { STATUS_LABELS } from '../../src/hypotheses/lifecycle';
 import type { RankedItem } from '../../src/hypotheses/ranking';
 import type { ListQuery } from '../../src/hypotheses/schemas';
 import { ICE_MAX, ICE_MIN } from '../../src/scoring/scores';
-import { fmt, OutcomePill, StatusPill } from '../components/badges';
+import { fmt, fmtIce, OutcomePill, StatusPill } from '../components/badges';
 import { Layout } from '../layout';
 
 export type RowNotice = { id: number; message: string; tone: 'ok' | 'warn' | 'error' };
@@ -133,7 +133,7 @@ export function BacklogResults(props: {
               </div>
               <ScoreForm ws={ws} item={item} back={back} />
               <span class="num ice" title="ICE score">
-                {fmt(item.ice)}
+                {fmtIce(item.ice, ws.iceMode)}
               </span>
               <span class="num" title="Expected ROTI (return per person-day)">
                 {item.expectedRoti == null ? '—' : item.expectedRoti.toFixed(2)}

@@ -3,7 +3,7 @@ import type { HypothesisWithTags } from '../../src/hypotheses/hypotheses';
 import { MOVES } from '../../src/hypotheses/lifecycle';
 import type { LearningWithExperiments } from '../../src/learnings/learnings';
 import { lift, roti, suggestedReturn } from '../../src/scoring/scores';
-import { fmt, fmtDate, fmtLift, LearningPill, OutcomePill, StatusPill } from '../components/badges';
+import { fmt, fmtDate, fmtIce, fmtLift, LearningPill, OutcomePill, StatusPill } from '../components/badges';
 import { ErrorSummary, type FormState, Input, Select, TextArea } from '../components/form';
 import { Layout } from '../layout';
 import { HypothesisFieldset, LearningsPanel } from './form';
@@ -301,7 +301,7 @@ export function DetailFragment(props: DetailProps) {
           <div>
             <dt>ICE</dt>
             <dd>
-              <strong>{fmt(h.ice)}</strong>
+              <strong>{fmtIce(h.ice, ws.iceMode)}</strong>
             </dd>
           </div>
           <div>
