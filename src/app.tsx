@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { requestId } from 'hono/request-id';
@@ -9,12 +9,12 @@ import { apiRoutes } from './api/routes';
 import { assetRoutes } from './assets';
 import type { AppEnv, Deps } from './env';
 import { isDomainError } from './errors';
-import { hypothesisRoutes } from './hypotheses/routes';
 import { isHtmx } from './htmx';
+import { hypothesisRoutes } from './hypotheses/routes';
 import { learningRoutes } from './learnings/routes';
 import { metricRoutes } from './metrics/routes';
-import { getWorkspaceBySlug } from './workspaces/workspaces';
 import { workspaceRoutes } from './workspaces/routes';
+import { getWorkspaceBySlug } from './workspaces/workspaces';
 
 export function createApp(deps: Deps) {
   const { db } = deps;
@@ -92,13 +92,31 @@ export function createApp(deps: Deps) {
       const title = err.status === 404 ? 'Not found' : err.status === 409 ? 'Conflict' : 'Check your input';
       const ws = c.get('workspace');
       return c.html(
-        isHtmx(c) ? <ErrorFragment title={title} message={err.message} ws={ws} /> : <ErrorPage title={title} message={err.message} ws={ws} />,
+        isHtmx(c) ? (
+          <ErrorFragment title={title} message={err.message} ws={ws} />
+        ) : (
+          <ErrorPage title={title} message={err.message} ws={ws} />
+        ),
         err.status,
       );
     }
-    console.error(JSON.stringify({ t: new Date().toISOString(), id: c.get('requestId'), error: String(err), stack: err.stack }));
-    if (api) return c.json({ error: { code: 'internal', message: 'Something went wrong on our side.' } }, 500);
-    return c.html(<ErrorPage title="Something went wrong" message="That is a bug on our side; nothing you typed is lost if you go back." />, 500);
+    console.error(
+      JSON.stringify({
+        t: new Date().toISOString(),
+        id: c.get('requestId'),
+        error: String(err),
+        stack: err.stack,
+      }),
+    );
+    if (api)
+      return c.json({ error: { code: 'internal', message: 'Something went wrong on our side.' } }, 500);
+    return c.html(
+      <ErrorPage
+        title="Something went wrong"
+        message="That is a bug on our side; nothing you typed is lost if you go back."
+      />,
+      500,
+    );
   });
 
   return app;
@@ -108,7 +126,11 @@ function notFound(c: Context<AppEnv>, message: string) {
   if (c.req.path.startsWith('/api/')) return c.json({ error: { code: 'not_found', message } }, 404);
   const ws = c.get('workspace');
   return c.html(
-    isHtmx(c) ? <ErrorFragment title="Not found" message={message} ws={ws} /> : <ErrorPage title="Not found" message={message} ws={ws} />,
+    isHtmx(c) ? (
+      <ErrorFragment title="Not found" message={message} ws={ws} />
+    ) : (
+      <ErrorPage title="Not found" message={message} ws={ws} />
+    ),
     404,
   );
 }

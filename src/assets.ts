@@ -9,14 +9,28 @@ const require = createRequire(import.meta.url);
 // Served from memory: a handful of small files read once at start. htmx comes from node_modules, never
 // from a CDN, so Lodestar works on a network with no way out.
 const files: Record<string, { path: string; type: string }> = {
-  'htmx.min.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
-  'app.js': { path: fileURLToPath(new URL('../views/assets/app.js', import.meta.url)), type: 'text/javascript; charset=utf-8' },
-  'icon.svg': { path: fileURLToPath(new URL('../views/assets/icon.svg', import.meta.url)), type: 'image/svg+xml' },
-  'app.css': { path: fileURLToPath(new URL('../views/assets/app.css', import.meta.url)), type: 'text/css; charset=utf-8' },
+  'htmx.min.js': {
+    path: require.resolve('htmx.org/dist/htmx.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
+  'app.js': {
+    path: fileURLToPath(new URL('../views/assets/app.js', import.meta.url)),
+    type: 'text/javascript; charset=utf-8',
+  },
+  'icon.svg': {
+    path: fileURLToPath(new URL('../views/assets/icon.svg', import.meta.url)),
+    type: 'image/svg+xml',
+  },
+  'app.css': {
+    path: fileURLToPath(new URL('../views/assets/app.css', import.meta.url)),
+    type: 'text/css; charset=utf-8',
+  },
 };
 
 export function assetRoutes() {
-  const loaded = new Map(Object.entries(files).map(([name, f]) => [name, { body: readFileSync(f.path), type: f.type }]));
+  const loaded = new Map(
+    Object.entries(files).map(([name, f]) => [name, { body: readFileSync(f.path), type: f.type }]),
+  );
   const app = new Hono();
   app.use('/assets/*', etag());
   // Browsers ask for /favicon.ico whatever the page says; answer with the same icon.

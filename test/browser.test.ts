@@ -18,7 +18,8 @@ let base: string;
 let close: () => void;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run).`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run).`);
   const { db, dispose } = await ownedDb();
   await seedDemo(db);
   const app = createApp({ db, logLevel: 'silent' });
@@ -88,7 +89,10 @@ describe('browser', () => {
         [last.id, field],
       );
     }
-    await page.waitForFunction((id) => document.querySelector('#backlog-results li.backlog-row')?.id === id, last.id);
+    await page.waitForFunction(
+      (id) => document.querySelector('#backlog-results li.backlog-row')?.id === id,
+      last.id,
+    );
     const after = await rows(page);
     expect(after[0]).toEqual({ id: last.id, rank: '#1', ice: '10.0' });
     expect(after.map((r) => r.id).sort()).toEqual(before.map((r) => r.id).sort());
@@ -111,11 +115,25 @@ describe('browser', () => {
       expect(response?.status(), path).toBe(200);
       await page.addScriptTag({ content: axeSource });
       const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+        const axe = (
+          window as unknown as {
+            axe: {
+              run: () => Promise<{
+                violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+              }>;
+            };
+          }
+        ).axe;
         const result = await axe.run();
         return result.violations
           .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+          .map(
+            (v) =>
+              `${v.id} (${v.impact}): ${v.nodes
+                .map((n) => n.target.join(' '))
+                .slice(0, 3)
+                .join(', ')}`,
+          );
       });
       expect(violations, path).toEqual([]);
     }

@@ -43,7 +43,10 @@ export async function testApp() {
 }
 
 /** A form POST as a browser without JavaScript sends it. */
-export function form(data: Record<string, string | number | (string | number)[]>, headers: Record<string, string> = {}) {
+export function form(
+  data: Record<string, string | number | (string | number)[]>,
+  headers: Record<string, string> = {},
+) {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(data)) {
     for (const item of Array.isArray(v) ? v : [v]) body.append(k, String(item));

@@ -54,7 +54,15 @@ describe('pages', () => {
     const a = await makeWorkspace(db, { slug: 'aa' });
     const b = await makeWorkspace(db, { slug: 'bb' });
     const hb = await makeHypothesis(db, b);
-    for (const path of ['/w/nope', '/w/nope/backlog', '/w/aa/hypotheses/999', `/w/aa/hypotheses/${hb.id}`, '/w/aa/hypotheses/abc', '/w/aa/metrics/1x/edit', '/nothing']) {
+    for (const path of [
+      '/w/nope',
+      '/w/nope/backlog',
+      '/w/aa/hypotheses/999',
+      `/w/aa/hypotheses/${hb.id}`,
+      '/w/aa/hypotheses/abc',
+      '/w/aa/metrics/1x/edit',
+      '/nothing',
+    ]) {
       const res = await app.request(path);
       expect(res.status, path).toBe(404);
       expect(await res.text(), path).toContain('Not found');
@@ -68,7 +76,10 @@ describe('pages', () => {
   it('escapes user text everywhere it is shown', async () => {
     const { app, db } = await testApp();
     const ws = await makeWorkspace(db, { slug: 'xx' });
-    const h = await makeHypothesis(db, ws, { title: '<script>alert(1)</script>', rationale: '<img src=x onerror=alert(1)>' });
+    const h = await makeHypothesis(db, ws, {
+      title: '<script>alert(1)</script>',
+      rationale: '<img src=x onerror=alert(1)>',
+    });
     for (const path of ['/w/xx/backlog', `/w/xx/hypotheses/${h.id}`]) {
       const html = await (await app.request(path)).text();
       expect(html).not.toContain('<script>alert(1)</script>');
@@ -81,7 +92,10 @@ describe('pages', () => {
 describe('workspaces', () => {
   it('creates a workspace with its North Star and redirects to its tree', async () => {
     const { app, db } = await testApp();
-    const res = await app.request('/workspaces', form({ name: 'Acme Growth', slug: '', nsmName: 'Weekly active teams', nsmUnit: 'teams' }));
+    const res = await app.request(
+      '/workspaces',
+      form({ name: 'Acme Growth', slug: '', nsmName: 'Weekly active teams', nsmUnit: 'teams' }),
+    );
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/w/acme-growth');
     const tree = await (await app.request('/w/acme-growth')).text();
@@ -135,7 +149,10 @@ describe('workspaces', () => {
     const page = await (await app.request('/w/nn/north-star')).text();
     expect(page).toContain('Spammy invites could inflate it');
     // A stale version is refused and shows the current values.
-    const stale = await app.request('/w/nn/north-star', form({ version, name: 'Overwrite', direction: 'up' }));
+    const stale = await app.request(
+      '/w/nn/north-star',
+      form({ version, name: 'Overwrite', direction: 'up' }),
+    );
     expect(stale.status).toBe(409);
     expect(await stale.text()).toContain('Someone else saved');
     void ws;
@@ -146,7 +163,10 @@ describe('metrics', () => {
   it('adds, edits, archives (when used) and deletes (when unused) input metrics, warning over four', async () => {
     const { app, db } = await testApp();
     const ws = await makeWorkspace(db, { slug: 'mm' });
-    const add = await app.request('/w/mm/metrics', form({ name: 'Activation rate', unit: '%', direction: 'up', target: '40' }));
+    const add = await app.request(
+      '/w/mm/metrics',
+      form({ name: 'Activation rate', unit: '%', direction: 'up', target: '40' }),
+    );
     expect(add.status).toBe(303);
     const bad = await app.request('/w/mm/metrics', form({ name: '', direction: 'sideways', target: 'lots' }));
     expect(bad.status).toBe(422);
@@ -169,8 +189,12 @@ describe('metrics', () => {
 
     await makeHypothesis(db, ws, { metricId: activation.id });
     const unused = await makeInput(db, ws, { name: 'Unused lever' });
-    expect((await app.request(`/w/mm/metrics/${activation.id}/archive`, form({}))).headers.get('location')).toContain('done=archived');
-    expect((await app.request(`/w/mm/metrics/${unused.id}/archive`, form({}))).headers.get('location')).toContain('done=deleted');
+    expect(
+      (await app.request(`/w/mm/metrics/${activation.id}/archive`, form({}))).headers.get('location'),
+    ).toContain('done=archived');
+    expect(
+      (await app.request(`/w/mm/metrics/${unused.id}/archive`, form({}))).headers.get('location'),
+    ).toContain('done=deleted');
     const [archived] = await db.orm.select().from(metrics).where(eq(metrics.id, activation.id));
     expect(archived?.archivedAt).not.toBeNull();
     expect(await db.orm.select().from(metrics).where(eq(metrics.id, unused.id))).toHaveLength(0);
@@ -208,7 +232,7 @@ describe('hypotheses', () => {
     const detail = await (await app.request(res.headers.get('location') as string)).text();
     expect(detail).toContain('Setup checklist');
     expect(detail).toContain('#onboarding');
-    expect(detail).toContain('<strong>7</strong>');
+    expect(detail).toContain('<strong>7.0</strong>');
 
     for (const [patch, message] of [
       [{ impact: '11' }, 'Impact must be a whole number from 1 to 10.'],
@@ -224,7 +248,12 @@ describe('hypotheses', () => {
       expect(bad.status, message).toBe(422);
       const html = await bad.text();
       expect(html, message).toContain(message);
-      expect(html).toContain('value="Setup checklist"'.replace('Setup checklist', patch.title === undefined ? 'Setup checklist' : patch.title));
+      expect(html).toContain(
+        'value="Setup checklist"'.replace(
+          'Setup checklist',
+          patch.title === undefined ? 'Setup checklist' : patch.title,
+        ),
+      );
     }
     expect(await db.orm.select().from(hypotheses)).toHaveLength(1);
   });
@@ -236,10 +265,33 @@ describe('hypotheses', () => {
     const b = await makeInput(db, ws, { name: 'Referral' });
     const t0 = Date.now() - 10_000;
     await makeHypothesis(db, ws, { title: 'Low', metricId: a.id, impact: 2, confidence: 2, ease: 2 }, t0);
-    await makeHypothesis(db, ws, { title: 'Tie slow', metricId: a.id, impact: 6, confidence: 6, ease: 6, estimatedDays: 10 }, t0 + 1);
-    await makeHypothesis(db, ws, { title: 'Tie fast', metricId: b.id, impact: 6, confidence: 6, ease: 6, estimatedDays: 1, tags: ['viral'] }, t0 + 2);
+    await makeHypothesis(
+      db,
+      ws,
+      { title: 'Tie slow', metricId: a.id, impact: 6, confidence: 6, ease: 6, estimatedDays: 10 },
+      t0 + 1,
+    );
+    await makeHypothesis(
+      db,
+      ws,
+      {
+        title: 'Tie fast',
+        metricId: b.id,
+        impact: 6,
+        confidence: 6,
+        ease: 6,
+        estimatedDays: 1,
+        tags: ['viral'],
+      },
+      t0 + 2,
+    );
     await makeHypothesis(db, ws, { title: 'Top', metricId: b.id, impact: 9, confidence: 8, ease: 9 }, t0 + 3);
-    await makeHypothesis(db, ws, { title: 'Draft idea', metricId: b.id, status: 'draft', impact: 10, confidence: 10, ease: 10 }, t0 + 4);
+    await makeHypothesis(
+      db,
+      ws,
+      { title: 'Draft idea', metricId: b.id, status: 'draft', impact: 10, confidence: 10, ease: 10 },
+      t0 + 4,
+    );
     const html = await (await app.request('/w/rr/backlog')).text();
     const order = ['Top', 'Tie fast', 'Tie slow', 'Low'].map((t) => html.indexOf(`>${t}<`));
     expect(order.every((p) => p > 0)).toBe(true);
@@ -316,7 +368,10 @@ describe('hypotheses', () => {
     expect((await requireHypothesis(db, ws, h.id)).status).toBe('draft');
     for (const to of ['backlog', 'selected', 'running']) {
       const cur = await requireHypothesis(db, ws, h.id);
-      const res = await app.request(`/w/ll/hypotheses/${h.id}/transition`, form({ to, version: cur.version }));
+      const res = await app.request(
+        `/w/ll/hypotheses/${h.id}/transition`,
+        form({ to, version: cur.version }),
+      );
       expect(res.status, to).toBe(303);
     }
     const running = await (await app.request(`/w/ll/hypotheses/${h.id}`)).text();
@@ -354,19 +409,40 @@ describe('hypotheses', () => {
   it('closes a running experiment with a learning, suggests the return and shows ROTI', async () => {
     const { app, db } = await testApp();
     const ws = await makeWorkspace(db, { slug: 'cc' });
-    const h = await moveTo(db, ws, await makeHypothesis(db, ws, { impact: 8, expectedLift: 10, estimatedDays: 4 }), 'running');
-    const existing = await makeLearning(db, ws, { statement: 'Admins skim, they do not read', metricId: h.metricId });
+    const h = await moveTo(
+      db,
+      ws,
+      await makeHypothesis(db, ws, { impact: 8, expectedLift: 10, estimatedDays: 4 }),
+      'running',
+    );
+    const existing = await makeLearning(db, ws, {
+      statement: 'Admins skim, they do not read',
+      metricId: h.metricId,
+    });
 
     const preview = await app.request(
       `/w/cc/hypotheses/${h.id}/close/preview`,
-      form({ outcome: 'won', baseline: '100', observed: '105', actualDays: '2', return: '8', returnSuggested: '8' }, htmx),
+      form(
+        {
+          outcome: 'won',
+          baseline: '100',
+          observed: '105',
+          actualDays: '2',
+          return: '8',
+          returnSuggested: '8',
+        },
+        htmx,
+      ),
     );
     const previewHtml = await preview.text();
     expect(previewHtml).toContain('value="4"'); // 8 × (5% ÷ 10%)
     expect(previewHtml).toContain('+5%');
     expect(previewHtml).toContain('2.00 per person-day');
 
-    const noLearning = await app.request(`/w/cc/hypotheses/${h.id}/close`, form({ outcome: 'won', actualDays: '2', version: h.version }));
+    const noLearning = await app.request(
+      `/w/cc/hypotheses/${h.id}/close`,
+      form({ outcome: 'won', actualDays: '2', version: h.version }),
+    );
     expect(noLearning.status).toBe(422);
     expect(await noLearning.text()).toContain('Record at least one learning');
     const lostNoReturn = await app.request(
@@ -399,7 +475,10 @@ describe('hypotheses', () => {
     expect(page).toContain('A checklist beats a tour');
     expect(page).toContain('Admins skim, they do not read');
     expect(page).toContain('2.00');
-    const again = await app.request(`/w/cc/hypotheses/${h.id}/close`, form({ outcome: 'won', actualDays: '2', newStatement: 'y' }));
+    const again = await app.request(
+      `/w/cc/hypotheses/${h.id}/close`,
+      form({ outcome: 'won', actualDays: '2', newStatement: 'y' }),
+    );
     expect(again.status).toBe(409);
   });
 
@@ -423,7 +502,11 @@ describe('hypotheses', () => {
     const fromLearning = await app.request(`/w/ff/learnings/${learningId}/follow-up`, form({}));
     expect(fromLearning.status).toBe(303);
     const id2 = Number(/hypotheses\/(\d+)/.exec(fromLearning.headers.get('location') ?? '')?.[1]);
-    expect(await requireHypothesis(db, ws, id2)).toMatchObject({ status: 'draft', sourceLearningId: learningId, parentId: closed.id });
+    expect(await requireHypothesis(db, ws, id2)).toMatchObject({
+      status: 'draft',
+      sourceLearningId: learningId,
+      parentId: closed.id,
+    });
 
     const notClosed = await makeHypothesis(db, ws);
     expect((await app.request(`/w/ff/hypotheses/${notClosed.id}/follow-up`, form({}))).status).toBe(409);
@@ -436,10 +519,15 @@ describe('learnings', () => {
     const ws = await makeWorkspace(db, { slug: 'kk' });
     const a = await makeInput(db, ws, { name: 'Activation' });
     const b = await makeInput(db, ws, { name: 'Referral' });
-    const won = await closeAs(db, ws, await makeHypothesis(db, ws, { metricId: a.id, title: 'Checklist test' }), {
-      outcome: 'won',
-      learnings: [{ statement: 'Checklists beat tours' }],
-    });
+    const won = await closeAs(
+      db,
+      ws,
+      await makeHypothesis(db, ws, { metricId: a.id, title: 'Checklist test' }),
+      {
+        outcome: 'won',
+        learnings: [{ statement: 'Checklists beat tours' }],
+      },
+    );
     const learningId = won.learnings[0]?.id as number;
     await closeAs(db, ws, await makeHypothesis(db, ws, { metricId: a.id, title: 'Second checklist' }), {
       outcome: 'lost',
@@ -461,13 +549,22 @@ describe('learnings', () => {
     const none = await (await app.request('/w/kk/learnings?status=confirmed')).text();
     expect(none).toContain('No learning matches');
 
-    const set = await app.request(`/w/kk/learnings/${learningId}/status`, form({ status: 'supported', version: 1 }, htmx));
+    const set = await app.request(
+      `/w/kk/learnings/${learningId}/status`,
+      form({ status: 'supported', version: 1 }, htmx),
+    );
     expect(set.status).toBe(200);
     expect(await set.text()).toContain('Status set to supported.');
-    const stale = await app.request(`/w/kk/learnings/${learningId}/status`, form({ status: 'confirmed', version: 1 }, htmx));
+    const stale = await app.request(
+      `/w/kk/learnings/${learningId}/status`,
+      form({ status: 'confirmed', version: 1 }, htmx),
+    );
     expect(stale.status).toBe(409);
 
-    const add = await app.request('/w/kk/learnings', form({ statement: 'Pricing page confuses teams', status: 'emerging', metricId: '' }));
+    const add = await app.request(
+      '/w/kk/learnings',
+      form({ statement: 'Pricing page confuses teams', status: 'emerging', metricId: '' }),
+    );
     expect(add.status).toBe(303);
     const badAdd = await app.request('/w/kk/learnings', form({ statement: '', status: 'emerging' }));
     expect(badAdd.status).toBe(422);
@@ -492,7 +589,10 @@ describe('full loop', () => {
       ['Modest idea', 4, 4, 4],
       ['Big idea', 9, 7, 8],
     ] as const) {
-      res = await app.request('/w/loop-co/hypotheses', form({ ...base, title, impact: i, confidence: c, ease: e }));
+      res = await app.request(
+        '/w/loop-co/hypotheses',
+        form({ ...base, title, impact: i, confidence: c, ease: e }),
+      );
       expect(res.status).toBe(303);
       ids.push(Number(/hypotheses\/(\d+)/.exec(res.headers.get('location') ?? '')?.[1]));
     }
@@ -511,7 +611,9 @@ describe('full loop', () => {
     const newForm = await (await app.request(`/w/loop-co/hypotheses/new?metricId=${metricId}`)).text();
     expect(newForm).toContain('Teams activate when invited by a peer');
     expect(newForm).toContain('Big idea');
-    const panel = await (await app.request(`/w/loop-co/hypotheses/new?metricId=${metricId}`, { headers: htmx })).text();
+    const panel = await (
+      await app.request(`/w/loop-co/hypotheses/new?metricId=${metricId}`, { headers: htmx })
+    ).text();
     expect(panel).toContain('Teams activate when invited by a peer');
     expect(panel.startsWith('<aside')).toBe(true);
     const tree = await (await app.request('/w/loop-co')).text();

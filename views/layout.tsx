@@ -1,5 +1,5 @@
-import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
 import type { Workspace } from '../db/schema';
 
 export type Nav = 'home' | 'tree' | 'backlog' | 'new' | 'learnings' | 'metrics' | undefined;
@@ -42,7 +42,11 @@ export function Layout(props: { title: string; ws?: Workspace; nav?: Nav; childr
                   {link(`/w/${ws.slug}/backlog`, 'backlog', 'Backlog')}
                   {link(`/w/${ws.slug}/learnings`, 'learnings', 'Learnings')}
                   {link(`/w/${ws.slug}/metrics`, 'metrics', 'Metrics')}
-                  <a class="button small" href={`/w/${ws.slug}/hypotheses/new`} aria-current={nav === 'new' ? 'page' : undefined}>
+                  <a
+                    class="button small"
+                    href={`/w/${ws.slug}/hypotheses/new`}
+                    aria-current={nav === 'new' ? 'page' : undefined}
+                  >
                     + New hypothesis
                   </a>
                 </>

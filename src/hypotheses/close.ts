@@ -37,7 +37,9 @@ export async function closeHypothesis(
         .from(learnings)
         .where(and(eq(learnings.workspaceId, ws.id), inArray(learnings.id, existingIds)));
       if (found.length !== existingIds.length)
-        throw new ValidationError({ learnings: 'One of the chosen learnings does not exist in this workspace.' });
+        throw new ValidationError({
+          learnings: 'One of the chosen learnings does not exist in this workspace.',
+        });
     }
 
     const observedLift = lift(input.baseline, input.observed);
@@ -73,9 +75,13 @@ export async function closeHypothesis(
 
     for (const l of input.learnings) {
       if ('learningId' in l) {
-        await tx
-          .insert(hypothesisLearnings)
-          .values({ hypothesisId: id, learningId: l.learningId, workspaceId: ws.id, relation: l.relation, createdAt: now });
+        await tx.insert(hypothesisLearnings).values({
+          hypothesisId: id,
+          learningId: l.learningId,
+          workspaceId: ws.id,
+          relation: l.relation,
+          createdAt: now,
+        });
       } else {
         const [created] = await tx
           .insert(learnings)
@@ -89,9 +95,13 @@ export async function closeHypothesis(
           })
           .returning({ id: learnings.id });
         if (!created) throw new Error('insert returned no row');
-        await tx
-          .insert(hypothesisLearnings)
-          .values({ hypothesisId: id, learningId: created.id, workspaceId: ws.id, relation: 'supports', createdAt: now });
+        await tx.insert(hypothesisLearnings).values({
+          hypothesisId: id,
+          learningId: created.id,
+          workspaceId: ws.id,
+          relation: 'supports',
+          createdAt: now,
+        });
       }
     }
     return { kind: 'ok' as const };
@@ -99,7 +109,11 @@ export async function closeHypothesis(
   if (outcome.kind === 'missing') throw new NotFoundError(`No hypothesis #${id} in this workspace.`);
   const fresh = await requireHypothesis(db, ws, id);
   if (outcome.kind === 'stale')
-    throw new ConflictError('Someone else changed this experiment first; review its current state.', 'stale_version', fresh);
+    throw new ConflictError(
+      'Someone else changed this experiment first; review its current state.',
+      'stale_version',
+      fresh,
+    );
   if (outcome.kind === 'illegal')
     throw new ConflictError(allowedMovesMessage(outcome.from, 'done'), 'illegal_transition', fresh);
   return fresh;
@@ -115,14 +129,20 @@ const truncate = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n 
 export async function followUpFromHypothesis(db: Db, ws: Workspace, id: number): Promise<HypothesisInput> {
   const parent = await requireHypothesis(db, ws, id);
   if (parent.status !== 'done')
-    throw new ConflictError('Follow-ups are drafted from closed experiments; close this one first.', 'conflict', parent);
+    throw new ConflictError(
+      'Follow-ups are drafted from closed experiments; close this one first.',
+      'conflict',
+      parent,
+    );
   const linked = await db.orm
     .select({ statement: learnings.statement, relation: hypothesisLearnings.relation })
     .from(hypothesisLearnings)
     .innerJoin(learnings, eq(learnings.id, hypothesisLearnings.learningId))
     .where(and(eq(hypothesisLearnings.workspaceId, ws.id), eq(hypothesisLearnings.hypothesisId, id)));
   const resultText = `#${parent.id} ${parent.result}${parent.lift != null ? ` (lift ${parent.lift}%)` : ''}`;
-  const learned = linked.map((l) => `${l.relation === 'contradicts' ? 'contradicted' : 'learned'}: ${l.statement}`);
+  const learned = linked.map(
+    (l) => `${l.relation === 'contradicts' ? 'contradicted' : 'learned'}: ${l.statement}`,
+  );
   return {
     title: truncate(`Follow-up: ${parent.title}`, 140),
     change: parent.change,
@@ -142,7 +162,11 @@ export async function followUpFromHypothesis(db: Db, ws: Workspace, id: number):
 }
 
 /** The prefill of a draft that tests or extends a learning, on the learning's input metric. */
-export async function followUpFromLearning(db: Db, ws: Workspace, learningId: number): Promise<HypothesisInput> {
+export async function followUpFromLearning(
+  db: Db,
+  ws: Workspace,
+  learningId: number,
+): Promise<HypothesisInput> {
   const [learning] = await db.orm
     .select()
     .from(learnings)
@@ -150,7 +174,10 @@ export async function followUpFromLearning(db: Db, ws: Workspace, learningId: nu
   if (!learning) throw new NotFoundError(`No learning #${learningId} in this workspace.`);
   let metricId = learning.metricId;
   const [metric] = metricId
-    ? await db.orm.select().from(metrics).where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, metricId)))
+    ? await db.orm
+        .select()
+        .from(metrics)
+        .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, metricId)))
     : [];
   if (!metric || metric.archivedAt != null || metric.kind !== 'input') {
     const [fallback] = await db.orm
@@ -163,7 +190,12 @@ export async function followUpFromLearning(db: Db, ws: Workspace, learningId: nu
     metricId = fallback.id;
   }
   const [latest] = await db.orm
-    .select({ id: hypotheses.id, impact: hypotheses.impact, confidence: hypotheses.confidence, ease: hypotheses.ease })
+    .select({
+      id: hypotheses.id,
+      impact: hypotheses.impact,
+      confidence: hypotheses.confidence,
+      ease: hypotheses.ease,
+    })
     .from(hypothesisLearnings)
     .innerJoin(hypotheses, eq(hypotheses.id, hypothesisLearnings.hypothesisId))
     .where(and(eq(hypothesisLearnings.workspaceId, ws.id), eq(hypothesisLearnings.learningId, learningId)))

@@ -1,6 +1,13 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
-import { type Hypothesis, hypotheses, hypothesisTags, metrics, type Status, type Workspace } from '../../db/schema';
+import {
+  type Hypothesis,
+  hypotheses,
+  hypothesisTags,
+  metrics,
+  type Status,
+  type Workspace,
+} from '../../db/schema';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { expectedRoti, ice } from '../scoring/scores';
 import { allowedMovesMessage, findMove } from './lifecycle';
@@ -70,9 +77,7 @@ async function checkTargetMetric(tx: Tx | Db['orm'], ws: Workspace, metricId: nu
 async function replaceTags(tx: Tx, ws: Workspace, hypothesisId: number, tags: string[]) {
   await tx.delete(hypothesisTags).where(eq(hypothesisTags.hypothesisId, hypothesisId));
   if (tags.length) {
-    await tx
-      .insert(hypothesisTags)
-      .values(tags.map((tag) => ({ hypothesisId, workspaceId: ws.id, tag })));
+    await tx.insert(hypothesisTags).values(tags.map((tag) => ({ hypothesisId, workspaceId: ws.id, tag })));
   }
 }
 
@@ -156,7 +161,8 @@ export async function updateHypothesis(
       .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, id)));
     if (!current) return { kind: 'missing' as const };
     if (current.version !== patch.version) return { kind: 'stale' as const };
-    if (patch.metricId != null && patch.metricId !== current.metricId) await checkTargetMetric(tx, ws, patch.metricId);
+    if (patch.metricId != null && patch.metricId !== current.metricId)
+      await checkTargetMetric(tx, ws, patch.metricId);
     const { version: _v, tags, ...fields } = patch;
     const changes = stripUndefined(fields);
     const merged = { ...current, ...changes };

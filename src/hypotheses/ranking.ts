@@ -103,6 +103,6 @@ export async function rankOf(db: Db, ws: Workspace, id: number, sort: Sort = 'ic
     .select({ status: h.status, ahead: aheadCount(sort) })
     .from(h)
     .where(and(eq(h.workspaceId, ws.id), eq(h.id, id)));
-  if (!row || row.status !== 'backlog') return null;
+  if (row?.status !== 'backlog') return null;
   return Number(row.ahead) + 1;
 }

@@ -3,7 +3,13 @@ import { type Context, Hono } from 'hono';
 import { hypotheses, hypothesisTags, type Workspace } from '../../db/schema';
 import { emptyForm, type FormState, formValues } from '../../views/components/form';
 import { BacklogPage, BacklogResults, backlogQuery, type RowNotice } from '../../views/hypotheses/backlog';
-import { ClosePreview, closeDefaults, DetailFragment, DetailPage, type DetailProps } from '../../views/hypotheses/detail';
+import {
+  ClosePreview,
+  closeDefaults,
+  DetailFragment,
+  DetailPage,
+  type DetailProps,
+} from '../../views/hypotheses/detail';
 import { hypothesisValues, LearningsPanel } from '../../views/hypotheses/form';
 import { NewHypothesisPage } from '../../views/hypotheses/new';
 import type { AppEnv, Deps } from '../env';
@@ -11,11 +17,17 @@ import { ConflictError, type FieldErrors, ValidationError } from '../errors';
 import { isHtmx, respond } from '../htmx';
 import { learningsForMetric, learningsOfHypothesis } from '../learnings/learnings';
 import { activeInputs, requireMetric } from '../metrics/metrics';
+import { idParam, parse } from '../validation';
 import { closeHypothesis, followUpFromHypothesis } from './close';
-import { createHypothesis, type HypothesisWithTags, requireHypothesis, transitionHypothesis, updateHypothesis } from './hypotheses';
+import {
+  createHypothesis,
+  type HypothesisWithTags,
+  requireHypothesis,
+  transitionHypothesis,
+  updateHypothesis,
+} from './hypotheses';
 import { listHypotheses, rankOf } from './ranking';
 import {
-
   CloseInput,
   HypothesisInput,
   HypothesisPatch,
@@ -23,7 +35,6 @@ import {
   ScoreInput,
   TransitionInput,
 } from './schemas';
-import { idParam, parse } from '../validation';
 
 type Body = Record<string, string | File | (string | File)[]>;
 
@@ -41,7 +52,8 @@ function closeInputFrom(body: Body): unknown {
   if (statement) learnings.push({ statement, status: body.newStatus });
   for (const [key, value] of Object.entries(body)) {
     const m = /^link_(\d+)$/.exec(key);
-    if (m && (value === 'supports' || value === 'contradicts')) learnings.push({ learningId: Number(m[1]), relation: value });
+    if (m && (value === 'supports' || value === 'contradicts'))
+      learnings.push({ learningId: Number(m[1]), relation: value });
   }
   return {
     outcome: body.outcome,
@@ -80,7 +92,12 @@ export function hypothesisRoutes({ db }: Deps) {
       learningsForMetric(db, ws, h.metricId, 20),
     ]);
     const family = await db.orm
-      .select({ id: hypotheses.id, title: hypotheses.title, status: hypotheses.status, parentId: hypotheses.parentId })
+      .select({
+        id: hypotheses.id,
+        title: hypotheses.title,
+        status: hypotheses.status,
+        parentId: hypotheses.parentId,
+      })
       .from(hypotheses)
       .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.parentId, h.id)))
       .orderBy(asc(hypotheses.id));
@@ -109,7 +126,11 @@ export function hypothesisRoutes({ db }: Deps) {
   }
 
   const detail = (c: Context<AppEnv>, props: DetailProps, status: 200 | 409 | 422 = 200) =>
-    respond(c, { page: () => <DetailPage {...props} />, fragment: () => <DetailFragment {...props} /> }, status);
+    respond(
+      c,
+      { page: () => <DetailPage {...props} />, fragment: () => <DetailFragment {...props} /> },
+      status,
+    );
 
   // ---- backlog -------------------------------------------------------------------------------------
 
@@ -131,7 +152,10 @@ export function hypothesisRoutes({ db }: Deps) {
     const ws = c.get('workspace');
     const q = backlogListQuery(c.req.query());
     const view = await backlogView(ws, q);
-    return respond(c, { page: () => <BacklogPage {...view} />, fragment: () => <BacklogResults {...view} /> });
+    return respond(c, {
+      page: () => <BacklogPage {...view} />,
+      fragment: () => <BacklogResults {...view} />,
+    });
   });
 
   // Inline rescoring: the htmx request gets the re-ranked list (the row moves to its new rank); without
@@ -163,7 +187,10 @@ export function hypothesisRoutes({ db }: Deps) {
     const view = await backlogView(ws, q);
     return respond(
       c,
-      { page: () => <BacklogPage {...view} notice={notice} />, fragment: () => <BacklogResults {...view} notice={notice} /> },
+      {
+        page: () => <BacklogPage {...view} notice={notice} />,
+        fragment: () => <BacklogResults {...view} notice={notice} />,
+      },
       status,
     );
   });
@@ -296,7 +323,9 @@ export function hypothesisRoutes({ db }: Deps) {
         return detail(c, props, 422);
       }
       if (e instanceof ConflictError && e.current) {
-        const props = await detailProps(ws, e.current as HypothesisWithTags, { alert: { tone: 'warn', message: e.message } });
+        const props = await detailProps(ws, e.current as HypothesisWithTags, {
+          alert: { tone: 'warn', message: e.message },
+        });
         return detail(c, props, 409);
       }
       throw e;
@@ -318,7 +347,6 @@ export function hypothesisRoutes({ db }: Deps) {
       throw e;
     }
   });
-
 
   return app;
 }

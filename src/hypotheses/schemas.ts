@@ -23,7 +23,11 @@ const score = (label: string) =>
       .max(ICE_MAX, { error: `${label} must be a whole number from ${ICE_MIN} to ${ICE_MAX}.` }),
   );
 
-const id = (message: string) => z.preprocess(blank, z.coerce.number({ error: message }).int({ error: message }).positive({ error: message }));
+const id = (message: string) =>
+  z.preprocess(
+    blank,
+    z.coerce.number({ error: message }).int({ error: message }).positive({ error: message }),
+  );
 
 /** Tags from a form ("onboarding, email") or JSON (["onboarding", "email"]): trimmed, lower-cased, unique. */
 export const Tags = z.preprocess(
@@ -31,7 +35,9 @@ export const Tags = z.preprocess(
     if (v == null) return [];
     const list = typeof v === 'string' ? v.split(',') : v;
     if (!Array.isArray(list)) return list;
-    const cleaned = list.map((t) => (typeof t === 'string' ? t.trim().toLowerCase().replace(/\s+/g, '-') : t));
+    const cleaned = list.map((t) =>
+      typeof t === 'string' ? t.trim().toLowerCase().replace(/\s+/g, '-') : t,
+    );
     return [...new Set(cleaned.filter((t) => t !== ''))];
   },
   z
@@ -77,7 +83,10 @@ export const HypothesisFields = {
 
 export const HypothesisInput = z.object({
   ...HypothesisFields,
-  status: z.preprocess(blank, z.enum(['draft', 'backlog'], { error: 'A new hypothesis starts as draft or backlog.' }).optional()),
+  status: z.preprocess(
+    blank,
+    z.enum(['draft', 'backlog'], { error: 'A new hypothesis starts as draft or backlog.' }).optional(),
+  ),
   parentId: z.preprocess(blank, z.coerce.number().int().positive().optional()),
   sourceLearningId: z.preprocess(blank, z.coerce.number().int().positive().optional()),
 });
@@ -106,7 +115,8 @@ export const HypothesisPatch = z
     version: Version,
   })
   .partial()
-  .required({ version: true });
+  // extend, not .required(): that would answer a missing version with zod's generic "expected nonoptional".
+  .extend({ version: Version });
 export type HypothesisPatch = z.output<typeof HypothesisPatch>;
 
 export const ScoreInput = z.object({
@@ -127,12 +137,16 @@ export const CloseLearning = z.union(
       statement: text('The learning', STATEMENT_MAX),
       status: z.preprocess(
         blank,
-        z.enum(LEARNING_STATUSES, { error: `Status must be one of: ${LEARNING_STATUSES.join(', ')}.` }).optional(),
+        z
+          .enum(LEARNING_STATUSES, { error: `Status must be one of: ${LEARNING_STATUSES.join(', ')}.` })
+          .optional(),
       ),
     }),
     z.object({
       learningId: id('Choose an existing learning.'),
-      relation: z.enum(RELATIONS, { error: 'Say whether this experiment supports or contradicts the learning.' }),
+      relation: z.enum(RELATIONS, {
+        error: 'Say whether this experiment supports or contradicts the learning.',
+      }),
     }),
   ],
   { error: 'Each learning is either {statement, status?} or {learningId, relation}.' },
@@ -159,7 +173,10 @@ export const CloseInput = z.object({
   observed: optionalNumber('Observed value must be a number.'),
   learnings: z
     .array(CloseLearning, { error: 'Record at least one learning.' })
-    .min(1, { error: 'Record at least one learning: a new statement, or an existing one this supports or contradicts.' })
+    .min(1, {
+      error:
+        'Record at least one learning: a new statement, or an existing one this supports or contradicts.',
+    })
     .max(LEARNINGS_PER_CLOSE_MAX, { error: `At most ${LEARNINGS_PER_CLOSE_MAX} learnings per close.` }),
   version: Version.optional(),
 });
@@ -171,10 +188,19 @@ export const PAGE_SIZE = 50;
 export const PAGE_SIZE_MAX = 200;
 
 export const ListQuery = z.object({
-  status: z.preprocess(blank, z.enum(STATUSES, { error: `status must be one of: ${STATUSES.join(', ')}.` }).optional()),
-  metricId: z.preprocess(blank, z.coerce.number({ error: 'metricId must be a number.' }).int().positive().optional()),
+  status: z.preprocess(
+    blank,
+    z.enum(STATUSES, { error: `status must be one of: ${STATUSES.join(', ')}.` }).optional(),
+  ),
+  metricId: z.preprocess(
+    blank,
+    z.coerce.number({ error: 'metricId must be a number.' }).int().positive().optional(),
+  ),
   tag: z.preprocess(blank, z.string().trim().toLowerCase().max(TAG_MAX).optional()),
-  q: z.preprocess(blank, z.string().trim().max(200, { error: 'Search text is at most 200 characters.' }).optional()),
+  q: z.preprocess(
+    blank,
+    z.string().trim().max(200, { error: 'Search text is at most 200 characters.' }).optional(),
+  ),
   sort: z.preprocess(blank, z.enum(SORTS, { error: 'sort must be ice or roti.' }).default('ice')),
   limit: z.preprocess(
     blank,
@@ -187,7 +213,11 @@ export const ListQuery = z.object({
   ),
   offset: z.preprocess(
     blank,
-    z.coerce.number({ error: 'offset must be a number.' }).int().min(0, { error: 'offset cannot be negative.' }).default(0),
+    z.coerce
+      .number({ error: 'offset must be a number.' })
+      .int()
+      .min(0, { error: 'offset cannot be negative.' })
+      .default(0),
   ),
 });
 export type ListQuery = z.output<typeof ListQuery>;

@@ -20,7 +20,10 @@ export type LinkedExperiment = {
   roti: number | null;
   relation: 'supports' | 'contradicts';
 };
-export type LearningWithExperiments = Learning & { metricName: string | null; experiments: LinkedExperiment[] };
+export type LearningWithExperiments = Learning & {
+  metricName: string | null;
+  experiments: LinkedExperiment[];
+};
 
 export const LEARNINGS_PAGE = 100;
 
@@ -53,7 +56,8 @@ async function withExperiments(
     )
     .orderBy(desc(hypotheses.closedAt));
   const byLearning = new Map<number, LinkedExperiment[]>();
-  for (const { learningId, ...exp } of links) byLearning.set(learningId, [...(byLearning.get(learningId) ?? []), exp]);
+  for (const { learningId, ...exp } of links)
+    byLearning.set(learningId, [...(byLearning.get(learningId) ?? []), exp]);
   return rows.map((r) => ({ ...r, experiments: byLearning.get(r.id) ?? [] }));
 }
 
@@ -78,7 +82,10 @@ export async function listLearnings(
   const where: SQL[] = [eq(learnings.workspaceId, ws.id)];
   if (q.metricId) where.push(eq(learnings.metricId, q.metricId));
   if (q.status) where.push(eq(learnings.status, q.status));
-  if (q.q) where.push(sql`${learnings.statement} like ${`%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+  if (q.q)
+    where.push(
+      sql`${learnings.statement} like ${`%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`,
+    );
   const rows = await db.orm
     .select(columns)
     .from(learnings)
@@ -94,7 +101,11 @@ export function learningsForMetric(db: Db, ws: Workspace, metricId: number, limi
   return listLearnings(db, ws, { metricId }, limit);
 }
 
-export async function getLearning(db: Db, ws: Workspace, id: number): Promise<LearningWithExperiments | undefined> {
+export async function getLearning(
+  db: Db,
+  ws: Workspace,
+  id: number,
+): Promise<LearningWithExperiments | undefined> {
   const rows = await db.orm
     .select(columns)
     .from(learnings)
@@ -115,7 +126,9 @@ export async function learningsOfHypothesis(db: Db, ws: Workspace, hypothesisId:
     })
     .from(hypothesisLearnings)
     .innerJoin(learnings, eq(learnings.id, hypothesisLearnings.learningId))
-    .where(and(eq(hypothesisLearnings.workspaceId, ws.id), eq(hypothesisLearnings.hypothesisId, hypothesisId)))
+    .where(
+      and(eq(hypothesisLearnings.workspaceId, ws.id), eq(hypothesisLearnings.hypothesisId, hypothesisId)),
+    )
     .orderBy(learnings.id);
 }
 
@@ -170,6 +183,10 @@ export async function setLearningStatus(
   if (outcome === 'missing') throw new NotFoundError(`No learning #${id} in this workspace.`);
   const fresh = (await getLearning(db, ws, id)) as LearningWithExperiments;
   if (outcome === 'stale')
-    throw new ConflictError('Someone else changed this learning first; its current status is shown.', 'stale_version', fresh);
+    throw new ConflictError(
+      'Someone else changed this learning first; its current status is shown.',
+      'stale_version',
+      fresh,
+    );
   return fresh;
 }

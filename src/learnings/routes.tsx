@@ -1,12 +1,17 @@
 import { Hono } from 'hono';
 import type { Workspace } from '../../db/schema';
 import { emptyForm, type FormState, formValues } from '../../views/components/form';
-import { type LearningNotice, LearningItem, LearningResults, LearningsPage } from '../../views/learnings/page';
+import {
+  LearningItem,
+  type LearningNotice,
+  LearningResults,
+  LearningsPage,
+} from '../../views/learnings/page';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ValidationError } from '../errors';
+import { isHtmx, respond } from '../htmx';
 import { followUpFromLearning } from '../hypotheses/close';
 import { createHypothesis } from '../hypotheses/hypotheses';
-import { isHtmx, respond } from '../htmx';
 import { listMetrics } from '../metrics/metrics';
 import { idParam, parse } from '../validation';
 import { createLearning, getLearning, listLearnings, setLearningStatus } from './learnings';
@@ -30,8 +35,16 @@ export function learningRoutes({ db }: Deps) {
   app.get('/w/:slug/learnings', async (c) => {
     const ws = c.get('workspace');
     const q = learningQuery(c.req.query());
-    const props = await page(ws, q, emptyForm({ status: 'emerging', metricId: q.metricId ? String(q.metricId) : '' }), NOTICES[c.req.query('done') ?? '']);
-    return respond(c, { page: () => <LearningsPage {...props} />, fragment: () => <LearningResults {...props} /> });
+    const props = await page(
+      ws,
+      q,
+      emptyForm({ status: 'emerging', metricId: q.metricId ? String(q.metricId) : '' }),
+      NOTICES[c.req.query('done') ?? ''],
+    );
+    return respond(c, {
+      page: () => <LearningsPage {...props} />,
+      fragment: () => <LearningResults {...props} />,
+    });
   });
 
   app.post('/w/:slug/learnings', async (c) => {
@@ -57,7 +70,8 @@ export function learningRoutes({ db }: Deps) {
     try {
       const input = parse(LearningStatusInput, body);
       await setLearningStatus(db, ws, id, input.status, input.version);
-      if (!isHtmx(c)) return c.redirect(`/w/${ws.slug}/learnings?${back}${back ? '&' : ''}done=status#l-${id}`, 303);
+      if (!isHtmx(c))
+        return c.redirect(`/w/${ws.slug}/learnings?${back}${back ? '&' : ''}done=status#l-${id}`, 303);
       notice = { id, tone: 'ok', message: `Status set to ${input.status}.` };
     } catch (e) {
       if (e instanceof ValidationError) {
@@ -71,7 +85,12 @@ export function learningRoutes({ db }: Deps) {
     const l = await getLearning(db, ws, id);
     if (!l) return c.notFound();
     if (isHtmx(c)) return c.html(<LearningItem ws={ws} l={l} back={back} notice={notice} />, status);
-    const props = await page(ws, learningQuery(Object.fromEntries(new URLSearchParams(back))), emptyForm(), notice?.message);
+    const props = await page(
+      ws,
+      learningQuery(Object.fromEntries(new URLSearchParams(back))),
+      emptyForm(),
+      notice?.message,
+    );
     return c.html(<LearningsPage {...props} />, status);
   });
 

@@ -1,24 +1,19 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import {
-  type Checklist,
-  hypotheses,
-  learnings,
-  type Metric,
-  metrics,
-  type Workspace,
-} from '../../db/schema';
+import { type Checklist, hypotheses, learnings, type Metric, metrics, type Workspace } from '../../db/schema';
 import { ConflictError, NotFoundError } from '../errors';
 import { emptyChecklist } from './north-star';
 import type { MetricInput, MetricUpdate } from './schemas';
 
-export async function listMetrics(db: Db, ws: Workspace, opts: { includeArchived?: boolean } = {}): Promise<Metric[]> {
+export async function listMetrics(
+  db: Db,
+  ws: Workspace,
+  opts: { includeArchived?: boolean } = {},
+): Promise<Metric[]> {
   return db.orm
     .select()
     .from(metrics)
-    .where(
-      and(eq(metrics.workspaceId, ws.id), opts.includeArchived ? undefined : isNull(metrics.archivedAt)),
-    )
+    .where(and(eq(metrics.workspaceId, ws.id), opts.includeArchived ? undefined : isNull(metrics.archivedAt)))
     .orderBy(desc(sql`${metrics.kind} = 'north_star'`), asc(metrics.archivedAt), asc(metrics.id));
 }
 
@@ -46,7 +41,12 @@ export async function requireMetric(db: Db, ws: Workspace, id: number): Promise<
   return m;
 }
 
-export async function createMetric(db: Db, ws: Workspace, input: MetricInput, now = Date.now()): Promise<Metric> {
+export async function createMetric(
+  db: Db,
+  ws: Workspace,
+  input: MetricInput,
+  now = Date.now(),
+): Promise<Metric> {
   return db.write(async (tx) => {
     if (input.kind === 'north_star') {
       const [existing] = await tx
@@ -163,7 +163,10 @@ export async function archiveMetric(
   });
   if (outcome === 'missing') throw new NotFoundError(`No metric #${id} in this workspace.`);
   if (outcome === 'north_star')
-    throw new ConflictError('The North Star cannot be archived: a workspace always has exactly one.', 'conflict');
+    throw new ConflictError(
+      'The North Star cannot be archived: a workspace always has exactly one.',
+      'conflict',
+    );
   return outcome;
 }
 
@@ -187,7 +190,11 @@ export async function restoreMetric(db: Db, ws: Workspace, id: number, now = Dat
 export type MetricCounts = { backlog: number; running: number; won: number; lost: number; total: number };
 
 /** Per input metric: how many hypotheses are in the backlog, running, won and lost. */
-export async function countsByMetric(db: Db, ws: Workspace, metricIds: number[]): Promise<Map<number, MetricCounts>> {
+export async function countsByMetric(
+  db: Db,
+  ws: Workspace,
+  metricIds: number[],
+): Promise<Map<number, MetricCounts>> {
   const out = new Map<number, MetricCounts>();
   for (const id of metricIds) out.set(id, { backlog: 0, running: 0, won: 0, lost: 0, total: 0 });
   if (metricIds.length === 0) return out;

@@ -7,7 +7,13 @@ import type { Checklist } from '../../db/schema';
 export type Check = { key: string; label: string; kind: 'test' | 'pressure'; pass: string; fail: string };
 
 export const NSM_CHECKS: readonly Check[] = [
-  { key: 'customer_value', label: 'Expresses the value customers get', kind: 'test', pass: 'Yes', fail: 'No' },
+  {
+    key: 'customer_value',
+    label: 'Expresses the value customers get',
+    kind: 'test',
+    pass: 'Yes',
+    fail: 'No',
+  },
   { key: 'vision', label: 'Represents the product vision', kind: 'test', pass: 'Yes', fail: 'No' },
   { key: 'leads_revenue', label: 'Is a leading indicator of revenue', kind: 'test', pass: 'Yes', fail: 'No' },
   { key: 'actionable', label: 'Is actionable by the team', kind: 'test', pass: 'Yes', fail: 'No' },
@@ -32,7 +38,11 @@ export function emptyChecklist(): Checklist {
   return Object.fromEntries(NSM_CHECKS.map((c) => [c.key, { pass: null, note: '' }]));
 }
 
-export function checklistScore(checklist: Checklist | null | undefined): { passed: number; answered: number; total: number } {
+export function checklistScore(checklist: Checklist | null | undefined): {
+  passed: number;
+  answered: number;
+  total: number;
+} {
   const answers = NSM_CHECKS.map((c) => checklist?.[c.key]);
   return {
     passed: answers.filter((a) => a?.pass === true).length,

@@ -1,12 +1,19 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { emptyForm, formValues } from '../../views/components/form';
 import { MetricEditPage, MetricsPage, metricValues } from '../../views/metrics/page';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ValidationError } from '../errors';
-import { archiveMetric, createMetric, listMetrics, requireMetric, restoreMetric, updateMetric } from './metrics';
-import { MetricFields, MetricUpdate } from './schemas';
-import { z } from 'zod';
 import { idParam, parse } from '../validation';
+import {
+  archiveMetric,
+  createMetric,
+  listMetrics,
+  requireMetric,
+  restoreMetric,
+  updateMetric,
+} from './metrics';
+import { MetricFields, MetricUpdate } from './schemas';
 
 const InputMetricForm = z.object(MetricFields);
 
@@ -25,7 +32,12 @@ export function metricRoutes({ db }: Deps) {
     const ws = c.get('workspace');
     const list = await listMetrics(db, ws, { includeArchived: true });
     return c.html(
-      <MetricsPage ws={ws} metrics={list} form={emptyForm({ direction: 'up' })} notice={NOTICES[c.req.query('done') ?? '']} />,
+      <MetricsPage
+        ws={ws}
+        metrics={list}
+        form={emptyForm({ direction: 'up' })}
+        notice={NOTICES[c.req.query('done') ?? '']}
+      />,
     );
   });
 
@@ -39,7 +51,10 @@ export function metricRoutes({ db }: Deps) {
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       const list = await listMetrics(db, ws, { includeArchived: true });
-      return c.html(<MetricsPage ws={ws} metrics={list} form={{ values: formValues(body), errors: e.fields }} />, 422);
+      return c.html(
+        <MetricsPage ws={ws} metrics={list} form={{ values: formValues(body), errors: e.fields }} />,
+        422,
+      );
     }
   });
 
@@ -59,11 +74,19 @@ export function metricRoutes({ db }: Deps) {
       return c.redirect(`/w/${ws.slug}/metrics?done=saved`, 303);
     } catch (e) {
       if (e instanceof ValidationError)
-        return c.html(<MetricEditPage ws={ws} metric={metric} form={{ values: formValues(body), errors: e.fields }} />, 422);
+        return c.html(
+          <MetricEditPage ws={ws} metric={metric} form={{ values: formValues(body), errors: e.fields }} />,
+          422,
+        );
       if (e instanceof ConflictError && e.current) {
         const current = e.current as typeof metric;
         return c.html(
-          <MetricEditPage ws={ws} metric={current} form={emptyForm(metricValues(current))} conflict={e.message} />,
+          <MetricEditPage
+            ws={ws}
+            metric={current}
+            form={emptyForm(metricValues(current))}
+            conflict={e.message}
+          />,
           409,
         );
       }

@@ -37,7 +37,10 @@ export function roti(returnScore: number, actualDays: number): number | null {
 }
 
 /** Relative change from baseline to observed, in percent; null when it cannot be computed. */
-export function lift(baseline: number | null | undefined, observed: number | null | undefined): number | null {
+export function lift(
+  baseline: number | null | undefined,
+  observed: number | null | undefined,
+): number | null {
   if (baseline == null || observed == null || baseline === 0) return null;
   return round(((observed - baseline) / Math.abs(baseline)) * 100, 2);
 }

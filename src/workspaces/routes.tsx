@@ -21,9 +21,14 @@ export function workspaceRoutes({ db }: Deps) {
 
   const home = async (form = emptyForm()) => {
     const list = await listWorkspaces(db);
-    const stars = await db.orm.select({ workspaceId: metrics.workspaceId, name: metrics.name }).from(metrics).where(eq(metrics.kind, 'north_star'));
+    const stars = await db.orm
+      .select({ workspaceId: metrics.workspaceId, name: metrics.name })
+      .from(metrics)
+      .where(eq(metrics.kind, 'north_star'));
     const byWs = new Map(stars.map((s) => [s.workspaceId, s.name]));
-    return <HomePage workspaces={list.map((w) => ({ ...w, northStar: byWs.get(w.id) ?? null }))} form={form} />;
+    return (
+      <HomePage workspaces={list.map((w) => ({ ...w, northStar: byWs.get(w.id) ?? null }))} form={form} />
+    );
   };
 
   app.get('/', async (c) => c.html(await home()));
@@ -67,7 +72,12 @@ export function workspaceRoutes({ db }: Deps) {
     const ws = c.get('workspace');
     const northStar = await getNorthStar(db, ws);
     return c.html(
-      <NorthStarPage ws={ws} northStar={northStar} form={emptyForm(northStarValues(northStar))} saved={c.req.query('saved') === '1'} />,
+      <NorthStarPage
+        ws={ws}
+        northStar={northStar}
+        form={emptyForm(northStarValues(northStar))}
+        saved={c.req.query('saved') === '1'}
+      />,
     );
   });
 
@@ -81,7 +91,13 @@ export function workspaceRoutes({ db }: Deps) {
       const checklist: Checklist = Object.fromEntries(
         NSM_CHECKS.map((ch) => {
           const a = answers[`check_${ch.key}`];
-          return [ch.key, { pass: a === 'pass' ? true : a === 'fail' ? false : null, note: answers[`note_${ch.key}`] ?? '' }];
+          return [
+            ch.key,
+            {
+              pass: a === 'pass' ? true : a === 'fail' ? false : null,
+              note: answers[`note_${ch.key}`] ?? '',
+            },
+          ];
         }),
       );
       const fields = {
@@ -94,7 +110,11 @@ export function workspaceRoutes({ db }: Deps) {
         target: input.target,
       };
       if (northStar) {
-        await updateMetric(db, ws, northStar.id, { ...fields, version: Number(input.version ?? 0), checklist });
+        await updateMetric(db, ws, northStar.id, {
+          ...fields,
+          version: Number(input.version ?? 0),
+          checklist,
+        });
       } else {
         const created = await createMetric(db, ws, { ...fields, kind: 'north_star' });
         await updateMetric(db, ws, created.id, { ...fields, version: created.version, checklist });
@@ -102,11 +122,23 @@ export function workspaceRoutes({ db }: Deps) {
       return c.redirect(`/w/${ws.slug}/north-star?saved=1`, 303);
     } catch (e) {
       if (e instanceof ValidationError)
-        return c.html(<NorthStarPage ws={ws} northStar={northStar} form={{ values: formValues(body), errors: e.fields }} />, 422);
+        return c.html(
+          <NorthStarPage
+            ws={ws}
+            northStar={northStar}
+            form={{ values: formValues(body), errors: e.fields }}
+          />,
+          422,
+        );
       if (e instanceof ConflictError) {
         const current = await getNorthStar(db, ws);
         return c.html(
-          <NorthStarPage ws={ws} northStar={current} form={emptyForm(northStarValues(current))} conflict={e.message} />,
+          <NorthStarPage
+            ws={ws}
+            northStar={current}
+            form={emptyForm(northStarValues(current))}
+            conflict={e.message}
+          />,
           409,
         );
       }

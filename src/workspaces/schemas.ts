@@ -23,7 +23,9 @@ const slug = z.preprocess(
     .toLowerCase()
     .min(2, { error: 'The address needs at least 2 characters.' })
     .max(SLUG_MAX, { error: `The address is at most ${SLUG_MAX} characters.` })
-    .regex(slugPattern, { error: 'The address uses lower-case letters, digits and dashes (e.g. growth-team).' })
+    .regex(slugPattern, {
+      error: 'The address uses lower-case letters, digits and dashes (e.g. growth-team).',
+    })
     .optional(),
 );
 

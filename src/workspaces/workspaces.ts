@@ -18,7 +18,9 @@ type NorthStarSeed = { name: string; description: string; unit: string };
 async function insertWorkspace(tx: Tx, input: WorkspaceInput, now: number): Promise<Workspace> {
   const slug = input.slug ?? slugify(input.name);
   if (slug.length < 2)
-    throw new ValidationError({ slug: 'Choose an address of at least 2 letters or digits (e.g. growth-team).' });
+    throw new ValidationError({
+      slug: 'Choose an address of at least 2 letters or digits (e.g. growth-team).',
+    });
   const [taken] = await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.slug, slug));
   if (taken) throw new ValidationError({ slug: `The address "${slug}" is taken; choose another.` });
   const [row] = await tx.insert(workspaces).values({ slug, name: input.name, createdAt: now }).returning();

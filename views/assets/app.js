@@ -3,7 +3,8 @@ document.addEventListener('keydown', (event) => {
   // "/" jumps to the search box, as in most tools; ignored while typing in a field.
   const t = event.target;
   if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
-  if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return;
+  if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement)
+    return;
   const search = document.querySelector('input[type="search"]');
   if (search) {
     event.preventDefault();
@@ -23,5 +24,6 @@ document.addEventListener('htmx:error', (event) => {
     banner.setAttribute('role', 'alert');
     document.body.appendChild(banner);
   }
-  banner.textContent = 'Could not reach Lodestar. Your change was not saved; check the connection and try again.';
+  banner.textContent =
+    'Could not reach Lodestar. Your change was not saved; check the connection and try again.';
 });

@@ -17,10 +17,12 @@ export function LearningPill(props: { status: LearningStatus }) {
 export const fmt = (n: number | null | undefined, digits = 1): string =>
   n == null ? '—' : Number.isInteger(n) ? String(n) : n.toFixed(digits);
 
-export const fmtLift = (n: number | null | undefined): string => (n == null ? '—' : `${n > 0 ? '+' : ''}${fmt(n)}%`);
+export const fmtLift = (n: number | null | undefined): string =>
+  n == null ? '—' : `${n > 0 ? '+' : ''}${fmt(n)}%`;
 
 export const fmtDate = (ms: number | null | undefined): string =>
   ms == null ? '—' : new Date(ms).toISOString().slice(0, 10);
 
 /** ICE as the team reads it: one decimal for the mean, a whole number for the product. */
-export const fmtIce = (n: number, mode: 'mean' | 'product'): string => (mode === 'product' ? String(n) : n.toFixed(1));
+export const fmtIce = (n: number, mode: 'mean' | 'product'): string =>
+  mode === 'product' ? String(n) : n.toFixed(1);

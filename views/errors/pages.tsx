@@ -7,7 +7,9 @@ export function ErrorFragment(props: { title: string; message: string; ws?: Work
       <h1>{props.title}</h1>
       <p>{props.message}</p>
       <p>
-        <a href={props.ws ? `/w/${props.ws.slug}` : '/'}>{props.ws ? `Back to ${props.ws.name}` : 'Back to your workspaces'}</a>
+        <a href={props.ws ? `/w/${props.ws.slug}` : '/'}>
+          {props.ws ? `Back to ${props.ws.name}` : 'Back to your workspaces'}
+        </a>
       </p>
     </section>
   );

@@ -106,7 +106,10 @@ export function BacklogResults(props: {
             <span class="num">Exp. ROTI</span>
           </li>
           {items.map((item) => (
-            <li id={`h-${item.id}`} class={`backlog-row ${props.notice?.id === item.id ? `flash ${props.notice.tone}` : ''}`}>
+            <li
+              id={`h-${item.id}`}
+              class={`backlog-row ${props.notice?.id === item.id ? `flash ${props.notice.tone}` : ''}`}
+            >
               <span class="rank" title="Rank in the backlog">
                 {item.rank != null ? `#${item.rank}` : <StatusPill status={item.status as Status} />}
               </span>
@@ -115,18 +118,25 @@ export function BacklogResults(props: {
                   {item.title}
                 </a>
                 <div class="meta">
-                  <a href={`${base}/backlog?${backlogQuery({ ...q, metricId: item.metricId, offset: 0 })}`}>{item.metricName}</a>
+                  <a href={`${base}/backlog?${backlogQuery({ ...q, metricId: item.metricId, offset: 0 })}`}>
+                    {item.metricName}
+                  </a>
                   {item.tags.map((t) => (
                     <a class="tag" href={`${base}/backlog?${backlogQuery({ ...q, tag: t, offset: 0 })}`}>
                       #{t}
                     </a>
                   ))}
                   {item.estimatedDays != null ? <span class="muted">{fmt(item.estimatedDays)} d</span> : null}
-                  {item.status !== 'backlog' && item.rank != null ? <StatusPill status={item.status as Status} /> : null}
+                  {item.status !== 'backlog' && item.rank != null ? (
+                    <StatusPill status={item.status as Status} />
+                  ) : null}
                   <OutcomePill outcome={item.result} />
                 </div>
                 {props.notice?.id === item.id ? (
-                  <p class={`row-notice ${props.notice.tone}`} role={props.notice.tone === 'ok' ? 'status' : 'alert'}>
+                  <p
+                    class={`row-notice ${props.notice.tone}`}
+                    role={props.notice.tone === 'ok' ? 'status' : 'alert'}
+                  >
                     {props.notice.message}
                   </p>
                 ) : null}
@@ -179,69 +189,77 @@ export function BacklogPage(props: {
           + New hypothesis
         </a>
       </div>
-      <form
-        id="backlog-filters"
-        class="filters"
-        method="get"
-        action={`${base}/backlog`}
-        role="search"
-        hx-get={`${base}/backlog`}
-        hx-trigger="input changed delay:300ms from:find input, change"
-        hx-target="#backlog-results"
-        hx-swap="outerHTML"
-        hx-push-url="true"
-      >
-        <div class="field">
-          <label for="q">Search</label>
-          <input id="q" type="search" name="q" value={q.q ?? ''} placeholder="Title, change, rationale…" maxlength={200} />
-        </div>
-        <div class="field">
-          <label for="metricId">Input metric</label>
-          <select id="metricId" name="metricId">
-            <option value="">All input metrics</option>
-            {props.inputs.map((m) => (
-              <option value={String(m.id)} selected={q.metricId === m.id}>
-                {m.name}
+      <search>
+        <form
+          id="backlog-filters"
+          class="filters"
+          method="get"
+          action={`${base}/backlog`}
+          hx-get={`${base}/backlog`}
+          hx-trigger="input changed delay:300ms from:find input, change"
+          hx-target="#backlog-results"
+          hx-swap="outerHTML"
+          hx-push-url="true"
+        >
+          <div class="field">
+            <label for="q">Search</label>
+            <input
+              id="q"
+              type="search"
+              name="q"
+              value={q.q ?? ''}
+              placeholder="Title, change, rationale…"
+              maxlength={200}
+            />
+          </div>
+          <div class="field">
+            <label for="metricId">Input metric</label>
+            <select id="metricId" name="metricId">
+              <option value="">All input metrics</option>
+              {props.inputs.map((m) => (
+                <option value={String(m.id)} selected={q.metricId === m.id}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="tag">Tag</label>
+            <select id="tag" name="tag">
+              <option value="">All tags</option>
+              {props.tags.map((t) => (
+                <option value={t} selected={q.tag === t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="status">Status</label>
+            <select id="status" name="status">
+              {STATUS_FILTERS.map((s) => (
+                <option value={s.value} selected={(q.status ?? 'all') === s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="sort">Rank by</label>
+            <select id="sort" name="sort">
+              <option value="ice" selected={q.sort === 'ice'}>
+                ICE
               </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="tag">Tag</label>
-          <select id="tag" name="tag">
-            <option value="">All tags</option>
-            {props.tags.map((t) => (
-              <option value={t} selected={q.tag === t}>
-                {t}
+              <option value="roti" selected={q.sort === 'roti'}>
+                Expected ROTI
               </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="status">Status</label>
-          <select id="status" name="status">
-            {STATUS_FILTERS.map((s) => (
-              <option value={s.value} selected={(q.status ?? 'all') === s.value}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="sort">Rank by</label>
-          <select id="sort" name="sort">
-            <option value="ice" selected={q.sort === 'ice'}>
-              ICE
-            </option>
-            <option value="roti" selected={q.sort === 'roti'}>
-              Expected ROTI
-            </option>
-          </select>
-        </div>
-        <noscript>
-          <button type="submit">Apply</button>
-        </noscript>
-      </form>
+            </select>
+          </div>
+          <noscript>
+            <button type="submit">Apply</button>
+          </noscript>
+        </form>
+      </search>
       <BacklogResults ws={ws} q={q} items={props.items} total={props.total} notice={props.notice} />
     </Layout>
   );

@@ -1,4 +1,4 @@
-import { OUTCOMES, type Metric, type Workspace } from '../../db/schema';
+import { type Metric, OUTCOMES, type Workspace } from '../../db/schema';
 import type { HypothesisWithTags } from '../../src/hypotheses/hypotheses';
 import { MOVES } from '../../src/hypotheses/lifecycle';
 import type { LearningWithExperiments } from '../../src/learnings/learnings';
@@ -8,7 +8,12 @@ import { ErrorSummary, type FormState, Input, Select, TextArea } from '../compon
 import { Layout } from '../layout';
 import { HypothesisFieldset, LearningsPanel } from './form';
 
-export type LinkedLearning = { id: number; statement: string; status: 'emerging' | 'supported' | 'confirmed' | 'rejected'; relation: 'supports' | 'contradicts' };
+export type LinkedLearning = {
+  id: number;
+  statement: string;
+  status: 'emerging' | 'supported' | 'confirmed' | 'rejected';
+  relation: 'supports' | 'contradicts';
+};
 export type Related = { id: number; title: string; status: string };
 
 export type DetailProps = {
@@ -33,7 +38,12 @@ export type DetailProps = {
 
 /** The close form's default values: return pre-filled with the suggestion for a win. */
 export function closeDefaults(h: HypothesisWithTags): Record<string, string> {
-  const suggestion = suggestedReturn({ outcome: 'won', impact: h.impact, expectedLift: h.expectedLift, observedLift: null });
+  const suggestion = suggestedReturn({
+    outcome: 'won',
+    impact: h.impact,
+    expectedLift: h.expectedLift,
+    observedLift: null,
+  });
   return {
     outcome: 'won',
     actualDays: h.estimatedDays == null ? '' : String(h.estimatedDays),
@@ -50,10 +60,18 @@ export function closeDefaults(h: HypothesisWithTags): Record<string, string> {
  */
 export function ClosePreview(props: { h: HypothesisWithTags; state: FormState }) {
   const v = props.state.values;
-  const num = (s: string | undefined) => (s == null || s.trim() === '' || Number.isNaN(Number(s)) ? null : Number(s));
-  const outcome = (OUTCOMES as readonly string[]).includes(v.outcome ?? '') ? (v.outcome as (typeof OUTCOMES)[number]) : 'won';
+  const num = (s: string | undefined) =>
+    s == null || s.trim() === '' || Number.isNaN(Number(s)) ? null : Number(s);
+  const outcome = (OUTCOMES as readonly string[]).includes(v.outcome ?? '')
+    ? (v.outcome as (typeof OUTCOMES)[number])
+    : 'won';
   const observedLift = lift(num(v.baseline), num(v.observed));
-  const suggestion = suggestedReturn({ outcome, impact: props.h.impact, expectedLift: props.h.expectedLift, observedLift });
+  const suggestion = suggestedReturn({
+    outcome,
+    impact: props.h.impact,
+    expectedLift: props.h.expectedLift,
+    observedLift,
+  });
   const userTyped = v.return != null && v.return.trim() !== '' && v.return !== (v.returnSuggested ?? '');
   const returnValue = userTyped ? (v.return ?? '') : suggestion == null ? '' : String(suggestion);
   const days = num(v.actualDays);
@@ -78,7 +96,8 @@ export function ClosePreview(props: { h: HypothesisWithTags; state: FormState })
         }
       />
       <p class="figures" aria-live="polite">
-        Lift: <strong>{fmtLift(observedLift)}</strong> · ROTI: <strong>{r == null ? '—' : `${r.toFixed(2)} per person-day`}</strong>
+        Lift: <strong>{fmtLift(observedLift)}</strong> · ROTI:{' '}
+        <strong>{r == null ? '—' : `${r.toFixed(2)} per person-day`}</strong>
       </p>
     </div>
   );
@@ -110,9 +129,29 @@ function CloseForm(props: DetailProps) {
             required
             options={OUTCOMES.map((o) => ({ value: o, label: o[0]?.toUpperCase() + o.slice(1) }))}
           />
-          <Input name="baseline" label={`Baseline (${props.metric.unit || 'value'})`} state={s} type="number" step="any" />
-          <Input name="observed" label={`Observed (${props.metric.unit || 'value'})`} state={s} type="number" step="any" />
-          <Input name="actualDays" label="Actual person-days" state={s} type="number" step="any" min={0} required />
+          <Input
+            name="baseline"
+            label={`Baseline (${props.metric.unit || 'value'})`}
+            state={s}
+            type="number"
+            step="any"
+          />
+          <Input
+            name="observed"
+            label={`Observed (${props.metric.unit || 'value'})`}
+            state={s}
+            type="number"
+            step="any"
+          />
+          <Input
+            name="actualDays"
+            label="Actual person-days"
+            state={s}
+            type="number"
+            step="any"
+            min={0}
+            required
+          />
         </div>
         <ClosePreview h={h} state={s} />
         <fieldset>
@@ -138,7 +177,9 @@ function CloseForm(props: DetailProps) {
           />
           {props.metricLearnings.length ? (
             <>
-              <p class="hint">…or say how this result bears on what the team already believes about {props.metric.name}:</p>
+              <p class="hint">
+                …or say how this result bears on what the team already believes about {props.metric.name}:
+              </p>
               <ul class="link-learnings">
                 {props.metricLearnings.map((l) => (
                   <li>
@@ -210,8 +251,11 @@ function Result(props: DetailProps) {
       <ul class="learning-list">
         {props.linked.map((l) => (
           <li>
-            <LearningPill status={l.status} /> {l.relation === 'contradicts' ? <strong>Contradicts: </strong> : null}
-            <a href={`/w/${ws.slug}/learnings?q=${encodeURIComponent(l.statement.slice(0, 60))}`}>{l.statement}</a>
+            <LearningPill status={l.status} />{' '}
+            {l.relation === 'contradicts' ? <strong>Contradicts: </strong> : null}
+            <a href={`/w/${ws.slug}/learnings?q=${encodeURIComponent(l.statement.slice(0, 60))}`}>
+              {l.statement}
+            </a>
           </li>
         ))}
       </ul>
@@ -227,7 +271,8 @@ function Moves(props: DetailProps) {
   const moves = MOVES[h.status].filter((m) => m.action !== 'close');
   if (moves.length === 0) return null;
   return (
-    <div class="moves" role="group" aria-label="Move along the lifecycle">
+    <fieldset class="moves">
+      <legend class="sr-only">Move along the lifecycle</legend>
       {moves.map((m) => (
         <form method="post" action={`/w/${ws.slug}/hypotheses/${h.id}/transition`} class="inline">
           <input type="hidden" name="to" value={m.to} />
@@ -237,7 +282,7 @@ function Moves(props: DetailProps) {
           </button>
         </form>
       ))}
-    </div>
+    </fieldset>
   );
 }
 
@@ -252,7 +297,8 @@ export function DetailFragment(props: DetailProps) {
         </p>
         <h1>{h.title}</h1>
         <p class="meta">
-          <StatusPill status={h.status} /> {props.rank != null ? <span class="badge">Rank #{props.rank}</span> : null}{' '}
+          <StatusPill status={h.status} />{' '}
+          {props.rank != null ? <span class="badge">Rank #{props.rank}</span> : null}{' '}
           <a href={`${base}/backlog?metricId=${metric.id}&status=all`}>{metric.name}</a>
           {h.tags.map((t) => (
             <a class="tag" href={`${base}/backlog?tag=${encodeURIComponent(t)}&status=all`}>
@@ -282,7 +328,8 @@ export function DetailFragment(props: DetailProps) {
         <blockquote class="statement">
           <p>
             <strong>If we</strong> {h.change}, <strong>then {metric.name}</strong> will {h.outcome}
-            {h.expectedLift != null ? ` (${fmtLift(h.expectedLift)})` : ''}, <strong>because</strong> {h.rationale}
+            {h.expectedLift != null ? ` (${fmtLift(h.expectedLift)})` : ''}, <strong>because</strong>{' '}
+            {h.rationale}
           </p>
         </blockquote>
         <dl class="facts scores-facts">
@@ -322,7 +369,8 @@ export function DetailFragment(props: DetailProps) {
             <ul>
               {props.parent ? (
                 <li>
-                  Follows up <a href={`${base}/hypotheses/${props.parent.id}`}>{props.parent.title}</a> ({props.parent.status})
+                  Follows up <a href={`${base}/hypotheses/${props.parent.id}`}>{props.parent.title}</a> (
+                  {props.parent.status})
                 </li>
               ) : null}
               {props.children.map((c) => (
@@ -337,7 +385,12 @@ export function DetailFragment(props: DetailProps) {
           <summary>Edit hypothesis</summary>
           <form method="post" action={`${base}/hypotheses/${h.id}`} class="stack">
             <input type="hidden" name="version" value={props.edit.values.version ?? String(h.version)} />
-            <HypothesisFieldset ws={ws} state={props.edit} inputs={props.inputs} panelUrl={`${base}/hypotheses/new`} />
+            <HypothesisFieldset
+              ws={ws}
+              state={props.edit}
+              inputs={props.inputs}
+              panelUrl={`${base}/hypotheses/new`}
+            />
             <button type="submit">Save changes</button>
           </form>
         </details>

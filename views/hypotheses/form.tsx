@@ -36,14 +36,19 @@ export function LearningsPanel(props: {
 }) {
   const { ws, metric } = props;
   return (
-    <aside id="learnings-panel" class="learnings-panel" aria-live="polite" aria-labelledby="learnings-panel-title">
+    <aside
+      id="learnings-panel"
+      class="learnings-panel"
+      aria-live="polite"
+      aria-labelledby="learnings-panel-title"
+    >
       <h2 id="learnings-panel-title">{metric ? `What we’ve learned about ${metric.name}` : 'Learnings'}</h2>
       {!metric ? (
         <p class="muted">Choose the input metric and the learnings recorded for it appear here.</p>
       ) : props.learnings.length === 0 ? (
         <p class="muted">
-          No learnings on this lever yet. Closing an experiment records one; the first result here will calibrate the next
-          hypotheses.
+          No learnings on this lever yet. Closing an experiment records one; the first result here will
+          calibrate the next hypotheses.
         </p>
       ) : (
         <ul class="learning-list">
@@ -59,7 +64,8 @@ export function LearningsPanel(props: {
                     .map((e) => (
                       <li>
                         {e.relation === 'contradicts' ? 'Contradicted by ' : 'From '}
-                        <a href={`/w/${ws.slug}/hypotheses/${e.id}`}>{e.title}</a> <OutcomePill outcome={e.result as never} />{' '}
+                        <a href={`/w/${ws.slug}/hypotheses/${e.id}`}>{e.title}</a>{' '}
+                        <OutcomePill outcome={e.result as never} />{' '}
                         {e.lift != null ? <span class="muted">lift {fmtLift(e.lift)}</span> : null}
                       </li>
                     ))}
@@ -97,8 +103,23 @@ export function HypothesisFieldset(props: {
   return (
     <>
       <ErrorSummary state={s} />
-      <Input name="title" label="Title" state={s} required maxLength={140} placeholder="Checklist on the empty project page" />
-      <TextArea name="change" label="If we …" state={s} required maxLength={2000} rows={2} placeholder="add a 3-step setup checklist to the empty project page" />
+      <Input
+        name="title"
+        label="Title"
+        state={s}
+        required
+        maxLength={140}
+        placeholder="Checklist on the empty project page"
+      />
+      <TextArea
+        name="change"
+        label="If we …"
+        state={s}
+        required
+        maxLength={2000}
+        rows={2}
+        placeholder="add a 3-step setup checklist to the empty project page"
+      />
       <div class="row">
         <Select
           name="metricId"
@@ -125,8 +146,24 @@ export function HypothesisFieldset(props: {
           hint="Negative for a drop (e.g. churn -2)."
         />
       </div>
-      <TextArea name="outcome" label="will … (the expected outcome)" state={s} required maxLength={2000} rows={2} placeholder="rise, because more new teams reach their first shared project" />
-      <TextArea name="rationale" label="because …" state={s} required maxLength={2000} rows={2} placeholder="interviews show new admins do not know what to do first" />
+      <TextArea
+        name="outcome"
+        label="will … (the expected outcome)"
+        state={s}
+        required
+        maxLength={2000}
+        rows={2}
+        placeholder="rise, because more new teams reach their first shared project"
+      />
+      <TextArea
+        name="rationale"
+        label="because …"
+        state={s}
+        required
+        maxLength={2000}
+        rows={2}
+        placeholder="interviews show new admins do not know what to do first"
+      />
       <fieldset class="scores">
         <legend>ICE score</legend>
         <div class="row">
@@ -155,7 +192,13 @@ export function HypothesisFieldset(props: {
         </div>
       </fieldset>
       <div class="row">
-        <Input name="tags" label="Tags" state={s} maxLength={400} hint="Comma-separated, e.g. onboarding, email" />
+        <Input
+          name="tags"
+          label="Tags"
+          state={s}
+          maxLength={400}
+          hint="Comma-separated, e.g. onboarding, email"
+        />
         <Input name="owner" label="Owner" state={s} maxLength={80} />
       </div>
     </>

@@ -26,11 +26,21 @@ export function NewHypothesisPage(props: {
       ) : (
         <div class="with-aside">
           <form method="post" action={`${base}/hypotheses`} class="stack">
-            <HypothesisFieldset ws={ws} state={props.form} inputs={props.inputs} panelUrl={`${base}/hypotheses/new`} />
+            <HypothesisFieldset
+              ws={ws}
+              state={props.form}
+              inputs={props.inputs}
+              panelUrl={`${base}/hypotheses/new`}
+            />
             <div class="row">
               <label class="check">
-                <input type="checkbox" name="status" value="draft" checked={props.form.values.status === 'draft'} /> Save as a
-                draft (needs triage before it joins the backlog)
+                <input
+                  type="checkbox"
+                  name="status"
+                  value="draft"
+                  checked={props.form.values.status === 'draft'}
+                />{' '}
+                Save as a draft (needs triage before it joins the backlog)
               </label>
             </div>
             <button type="submit">Add hypothesis</button>

@@ -11,7 +11,15 @@ function StatusForm(props: { ws: Workspace; l: LearningWithExperiments; back: st
   const { ws, l } = props;
   const url = `/w/${ws.slug}/learnings/${l.id}/status`;
   return (
-    <form method="post" action={url} class="inline" hx-post={url} hx-trigger="change" hx-target={`#l-${l.id}`} hx-swap="outerHTML">
+    <form
+      method="post"
+      action={url}
+      class="inline"
+      hx-post={url}
+      hx-trigger="change"
+      hx-target={`#l-${l.id}`}
+      hx-swap="outerHTML"
+    >
       <input type="hidden" name="version" value={String(l.version)} />
       <input type="hidden" name="back" value={props.back} />
       <label class="sr-only" for={`status-${l.id}`}>
@@ -33,7 +41,12 @@ function StatusForm(props: { ws: Workspace; l: LearningWithExperiments; back: st
   );
 }
 
-export function LearningItem(props: { ws: Workspace; l: LearningWithExperiments; back: string; notice?: LearningNotice }) {
+export function LearningItem(props: {
+  ws: Workspace;
+  l: LearningWithExperiments;
+  back: string;
+  notice?: LearningNotice;
+}) {
   const { ws, l } = props;
   const base = `/w/${ws.slug}`;
   const supports = l.experiments.filter((e) => e.relation === 'supports');
@@ -44,8 +57,12 @@ export function LearningItem(props: { ws: Workspace; l: LearningWithExperiments;
         <LearningPill status={l.status} /> {l.statement}
       </p>
       <p class="meta muted">
-        {l.metricName ? <a href={`${base}/learnings?metricId=${l.metricId}`}>{l.metricName}</a> : 'Workspace-wide'} · recorded{' '}
-        {fmtDate(l.createdAt)}
+        {l.metricName ? (
+          <a href={`${base}/learnings?metricId=${l.metricId}`}>{l.metricName}</a>
+        ) : (
+          'Workspace-wide'
+        )}{' '}
+        · recorded {fmtDate(l.createdAt)}
       </p>
       {props.notice?.id === l.id ? (
         <p class={`row-notice ${props.notice.tone}`} role="status">
@@ -58,7 +75,8 @@ export function LearningItem(props: { ws: Workspace; l: LearningWithExperiments;
           <ul class="experiments">
             {supports.map((e) => (
               <li>
-                <a href={`${base}/hypotheses/${e.id}`}>{e.title}</a> <OutcomePill outcome={e.result as never} />{' '}
+                <a href={`${base}/hypotheses/${e.id}`}>{e.title}</a>{' '}
+                <OutcomePill outcome={e.result as never} />{' '}
                 {e.lift != null ? <span class="muted">lift {fmtLift(e.lift)}</span> : null}
                 {e.roti != null ? <span class="muted"> · ROTI {e.roti.toFixed(2)}</span> : null}
               </li>
@@ -72,7 +90,8 @@ export function LearningItem(props: { ws: Workspace; l: LearningWithExperiments;
           <ul class="experiments">
             {contradicts.map((e) => (
               <li>
-                <a href={`${base}/hypotheses/${e.id}`}>{e.title}</a> <OutcomePill outcome={e.result as never} />{' '}
+                <a href={`${base}/hypotheses/${e.id}`}>{e.title}</a>{' '}
+                <OutcomePill outcome={e.result as never} />{' '}
                 {e.lift != null ? <span class="muted">lift {fmtLift(e.lift)}</span> : null}
               </li>
             ))}
@@ -100,7 +119,11 @@ export function learningsQueryString(q: LearningQuery): string {
   return p.toString();
 }
 
-export function LearningResults(props: { ws: Workspace; q: LearningQuery; items: LearningWithExperiments[] }) {
+export function LearningResults(props: {
+  ws: Workspace;
+  q: LearningQuery;
+  items: LearningWithExperiments[];
+}) {
   const { ws, q } = props;
   const back = learningsQueryString(q);
   return (
@@ -113,8 +136,8 @@ export function LearningResults(props: { ws: Workspace; q: LearningQuery; items:
             </p>
           ) : (
             <p>
-              No learnings yet. They are recorded when an experiment is closed (every close needs one), or added below from
-              research and customer calls.
+              No learnings yet. They are recorded when an experiment is closed (every close needs one), or
+              added below from research and customer calls.
             </p>
           )}
         </div>
@@ -148,53 +171,68 @@ export function LearningsPage(props: {
           {props.notice}
         </p>
       ) : null}
-      <form
-        class="filters"
-        method="get"
-        action={`${base}/learnings`}
-        role="search"
-        hx-get={`${base}/learnings`}
-        hx-trigger="input changed delay:300ms from:find input, change"
-        hx-target="#learning-results"
-        hx-swap="outerHTML"
-        hx-push-url="true"
-      >
-        <div class="field">
-          <label for="lq">Search</label>
-          <input id="lq" type="search" name="q" value={q.q ?? ''} maxlength={200} placeholder="checklist, pricing…" />
-        </div>
-        <div class="field">
-          <label for="lmetric">Metric</label>
-          <select id="lmetric" name="metricId">
-            <option value="">All metrics</option>
-            {props.metrics.map((m) => (
-              <option value={String(m.id)} selected={q.metricId === m.id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="lstatus">Status</label>
-          <select id="lstatus" name="status">
-            <option value="">Any status</option>
-            {LEARNING_STATUSES.map((s) => (
-              <option value={s} selected={q.status === s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
-        <noscript>
-          <button type="submit">Apply</button>
-        </noscript>
-      </form>
+      <search>
+        <form
+          class="filters"
+          method="get"
+          action={`${base}/learnings`}
+          hx-get={`${base}/learnings`}
+          hx-trigger="input changed delay:300ms from:find input, change"
+          hx-target="#learning-results"
+          hx-swap="outerHTML"
+          hx-push-url="true"
+        >
+          <div class="field">
+            <label for="lq">Search</label>
+            <input
+              id="lq"
+              type="search"
+              name="q"
+              value={q.q ?? ''}
+              maxlength={200}
+              placeholder="checklist, pricing…"
+            />
+          </div>
+          <div class="field">
+            <label for="lmetric">Metric</label>
+            <select id="lmetric" name="metricId">
+              <option value="">All metrics</option>
+              {props.metrics.map((m) => (
+                <option value={String(m.id)} selected={q.metricId === m.id}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="lstatus">Status</label>
+            <select id="lstatus" name="status">
+              <option value="">Any status</option>
+              {LEARNING_STATUSES.map((s) => (
+                <option value={s} selected={q.status === s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </div>
+          <noscript>
+            <button type="submit">Apply</button>
+          </noscript>
+        </form>
+      </search>
       <LearningResults ws={ws} q={q} items={props.items} />
       <section class="panel" aria-labelledby="add-learning">
         <h2 id="add-learning">Record a learning from outside an experiment</h2>
         <form method="post" action={`${base}/learnings`} class="stack">
           <ErrorSummary state={props.form} />
-          <TextArea name="statement" label="What the team now believes" state={props.form} required maxLength={1000} rows={2} />
+          <TextArea
+            name="statement"
+            label="What the team now believes"
+            state={props.form}
+            required
+            maxLength={1000}
+            rows={2}
+          />
           <div class="row">
             <Select
               name="metricId"

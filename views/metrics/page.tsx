@@ -64,18 +64,23 @@ export function MetricsPage(props: { ws: Workspace; metrics: Metric[]; form: For
       ) : null}
       <p>
         North Star:{' '}
-        {northStar ? <a href={`${base}/north-star`}>{northStar.name}</a> : <a href={`${base}/north-star`}>name it</a>}
+        {northStar ? (
+          <a href={`${base}/north-star`}>{northStar.name}</a>
+        ) : (
+          <a href={`${base}/north-star`}>name it</a>
+        )}
       </p>
       <h2>Input metrics</h2>
       {active.length > ACTIVE_INPUTS_ADVISED ? (
         <p class="alert warn" role="status">
-          {active.length} active input metrics. Growth teams do best with 2–{ACTIVE_INPUTS_ADVISED} levers; more than{' '}
-          {ACTIVE_INPUTS_ADVISED} spreads experiments thin. Archive the ones you are not working on.
+          {active.length} active input metrics. Growth teams do best with 2–{ACTIVE_INPUTS_ADVISED} levers;
+          more than {ACTIVE_INPUTS_ADVISED} spreads experiments thin. Archive the ones you are not working on.
         </p>
       ) : null}
       {active.length === 0 ? (
         <p class="empty">
-          No input metrics yet. Add the 2–4 levers that move your North Star; every hypothesis will target one of them.
+          No input metrics yet. Add the 2–4 levers that move your North Star; every hypothesis will target one
+          of them.
         </p>
       ) : (
         <table class="table">

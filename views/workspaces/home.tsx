@@ -12,8 +12,8 @@ export function HomePage(props: { workspaces: WorkspaceCard[]; form: FormState }
       {props.workspaces.length === 0 ? (
         <div class="empty">
           <p>
-            <strong>No workspace yet.</strong> A workspace is one product team’s space: its North Star Metric, the input
-            metrics that move it, and the backlog of experiments aimed at them. Start one below.
+            <strong>No workspace yet.</strong> A workspace is one product team’s space: its North Star Metric,
+            the input metrics that move it, and the backlog of experiments aimed at them. Start one below.
           </p>
         </div>
       ) : (
@@ -25,7 +25,8 @@ export function HomePage(props: { workspaces: WorkspaceCard[]; form: FormState }
               </h2>
               <p class="muted">{w.northStar ? `North Star: ${w.northStar}` : 'No North Star named yet'}</p>
               <p class="links">
-                <a href={`/w/${w.slug}/backlog`}>Backlog</a> · <a href={`/w/${w.slug}/learnings`}>Learnings</a>
+                <a href={`/w/${w.slug}/backlog`}>Backlog</a> ·{' '}
+                <a href={`/w/${w.slug}/learnings`}>Learnings</a>
               </p>
             </li>
           ))}
@@ -44,7 +45,14 @@ export function NewWorkspaceForm(props: { form: FormState }) {
       <form method="post" action="/workspaces" class="stack">
         <ErrorSummary state={s} />
         <div class="row">
-          <Input name="name" label="Team or product name" state={s} required maxLength={80} placeholder="Acme Growth" />
+          <Input
+            name="name"
+            label="Team or product name"
+            state={s}
+            required
+            maxLength={80}
+            placeholder="Acme Growth"
+          />
           <Input
             name="slug"
             label="Address"
@@ -56,7 +64,9 @@ export function NewWorkspaceForm(props: { form: FormState }) {
         </div>
         <fieldset>
           <legend>North Star Metric</legend>
-          <p class="hint">The one number that captures the value customers get, e.g. “Weekly active teams”.</p>
+          <p class="hint">
+            The one number that captures the value customers get, e.g. “Weekly active teams”.
+          </p>
           <div class="row">
             <Input name="nsmName" label="Name" state={s} required maxLength={80} />
             <Input name="nsmUnit" label="Unit" state={s} maxLength={24} placeholder="teams" />

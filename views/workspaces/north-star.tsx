@@ -25,7 +25,13 @@ export function northStarValues(m: Metric | undefined): Record<string, string> {
   return values;
 }
 
-export function NorthStarPage(props: { ws: Workspace; northStar?: Metric; form: FormState; conflict?: string; saved?: boolean }) {
+export function NorthStarPage(props: {
+  ws: Workspace;
+  northStar?: Metric;
+  form: FormState;
+  conflict?: string;
+  saved?: boolean;
+}) {
   const { ws, northStar, form: s } = props;
   return (
     <Layout title="North Star" ws={ws} nav="tree">
@@ -64,7 +70,13 @@ export function NorthStarPage(props: { ws: Workspace; northStar?: Metric; form: 
             ]}
           />
         </div>
-        <TextArea name="description" label="Definition of the value moment" state={s} maxLength={1000} rows={2} />
+        <TextArea
+          name="description"
+          label="Definition of the value moment"
+          state={s}
+          maxLength={1000}
+          rows={2}
+        />
         <div class="row">
           <Input name="currentValue" label="Current value" state={s} type="number" step="any" />
           <Input name="target" label="Target" state={s} type="number" step="any" />
@@ -73,8 +85,8 @@ export function NorthStarPage(props: { ws: Workspace; northStar?: Metric; form: 
         <fieldset>
           <legend>Is it a good North Star?</legend>
           <p class="hint">
-            Five tests of a North Star Metric and two pressure tests. Answer each with the team and note why; the badge
-            counts how many pass.
+            Five tests of a North Star Metric and two pressure tests. Answer each with the team and note why;
+            the badge counts how many pass.
           </p>
           <ol class="checklist">
             {NSM_CHECKS.map((c) => (

@@ -20,7 +20,8 @@ export function ChecklistBadge(props: { northStar: Metric }) {
   );
 }
 
-const value = (m: Metric) => (m.currentValue == null ? null : `${fmt(m.currentValue, 2)}${m.unit ? ` ${m.unit}` : ''}`);
+const value = (m: Metric) =>
+  m.currentValue == null ? null : `${fmt(m.currentValue, 2)}${m.unit ? ` ${m.unit}` : ''}`;
 
 /** The workspace home: the North Star on top, its inputs under it, each linking on. */
 export function TreeFragment(props: { ws: Workspace; northStar?: Metric; inputs: TreeInput[] }) {
@@ -36,11 +37,18 @@ export function TreeFragment(props: { ws: Workspace; northStar?: Metric; inputs:
           </h1>
           {northStar.description ? <p>{northStar.description}</p> : null}
           <p class="figures">
-            {value(northStar) ? <span class="big">{value(northStar)}</span> : <span class="muted">No value yet</span>}
-            {northStar.target != null ? <span class="muted"> · target {fmt(northStar.target, 2)}</span> : null}
+            {value(northStar) ? (
+              <span class="big">{value(northStar)}</span>
+            ) : (
+              <span class="muted">No value yet</span>
+            )}
+            {northStar.target != null ? (
+              <span class="muted"> · target {fmt(northStar.target, 2)}</span>
+            ) : null}
           </p>
           <p>
-            <ChecklistBadge northStar={northStar} /> <a href={`${base}/north-star`}>Review the North Star checklist</a>
+            <ChecklistBadge northStar={northStar} />{' '}
+            <a href={`${base}/north-star`}>Review the North Star checklist</a>
           </p>
         </section>
       ) : (
@@ -54,16 +62,16 @@ export function TreeFragment(props: { ws: Workspace; northStar?: Metric; inputs:
       )}
       {inputs.length > ACTIVE_INPUTS_ADVISED ? (
         <p class="alert warn" role="status">
-          {inputs.length} active input metrics: more than {ACTIVE_INPUTS_ADVISED} spreads the team thin. Consider archiving
-          the weakest levers on the <a href={`${base}/metrics`}>metrics page</a>.
+          {inputs.length} active input metrics: more than {ACTIVE_INPUTS_ADVISED} spreads the team thin.
+          Consider archiving the weakest levers on the <a href={`${base}/metrics`}>metrics page</a>.
         </p>
       ) : null}
       {inputs.length === 0 ? (
         <div class="empty card">
           <h2>No input metrics yet</h2>
           <p>
-            Input metrics are the 2–4 levers the team can move that drive the North Star (activation rate, invite
-            conversion…). Every hypothesis targets one.
+            Input metrics are the 2–4 levers the team can move that drive the North Star (activation rate,
+            invite conversion…). Every hypothesis targets one.
           </p>
           <a class="button" href={`${base}/metrics`}>
             Add input metrics
