@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { closeAs, lifecyclePath, makeHypothesis, makeWorkspace, moveTo } from '../db/factories';
+import { STATUSES, type Status } from '../db/schema';
+import { ConflictError } from '../src/errors';
+import { getHypothesis, transitionHypothesis } from '../src/hypotheses/hypotheses';
+import { allowedMovesMessage, findMove, MOVES } from '../src/hypotheses/lifecycle';
+import { freshDb } from './helpers';
+
+// The lifecycle of DESIGN.md, edge by edge. running → done is close, which needs a result, so it is
+// named among the moves but never made by a plain transition.
+const ALLOWED: [Status, string, Status][] = [
+  ['draft', 'accept', 'backlog'],
+  ['draft', 'reject', 'rejected'],
+  ['backlog', 'select', 'selected'],
+  ['backlog', 'park', 'parked'],
+  ['selected', 'start', 'running'],
+  ['selected', 'deselect', 'backlog'],
+  ['selected', 'park', 'parked'],
+  ['parked', 'unpark', 'backlog'],
+  ['rejected', 'restore', 'backlog'],
+];
+const allowed = new Set(ALLOWED.map(([from, , to]) => `${from}→${to}`));
+const ILLEGAL: [Status, Status][] = STATUSES.flatMap((from) =>
+  STATUSES.filter((to) => !allowed.has(`${from}→${to}`)).map((to): [Status, Status] => [from, to]),
+);
+
+describe('lifecycle', () => {
+  it.each(ALLOWED)('%s may %s to %s', (from, action, to) => {
+    expect(findMove(from, to)).toMatchObject({ action, to });
+  });
+
+  it('has no moves but those of DESIGN.md (plus close from running)', () => {
+    const all = STATUSES.flatMap((from) => MOVES[from].map((m) => `${from} ${m.action} ${m.to}`));
+    expect(all.sort()).toEqual([...ALLOWED.map((e) => e.join(' ')), 'running close done'].sort());
+  });
+
+  it.each([
+    ['draft', 'selected'],
+    ['draft', 'running'],
+    ['draft', 'done'],
+    ['draft', 'parked'],
+    ['backlog', 'running'],
+    ['backlog', 'done'],
+    ['backlog', 'rejected'],
+    ['backlog', 'draft'],
+    ['selected', 'done'],
+    ['selected', 'rejected'],
+    ['running', 'done'],
+    ['running', 'backlog'],
+    ['running', 'parked'],
+    ['done', 'backlog'],
+    ['done', 'running'],
+    ['parked', 'selected'],
+    ['parked', 'running'],
+    ['rejected', 'selected'],
+    ['rejected', 'draft'],
+    ['backlog', 'backlog'],
+  ] as [Status, Status][])('refuses %s → %s', (from, to) => {
+    expect(findMove(from, to)).toBeUndefined();
+  });
+
+  it.each(ILLEGAL.filter(([from, to]) => from !== 'done' && !(from === 'running' && to === 'done')))(
+    'the message for %s → %s names the target and every move allowed',
+    (from, to) => {
+      const message = allowedMovesMessage(from, to);
+      expect(message).toContain(`to ${to}.`);
+      expect(message).toContain(`Allowed from ${from}:`);
+      for (const m of MOVES[from]) expect(message).toContain(`${m.action} → ${m.to}`);
+    },
+  );
+
+  it.each(STATUSES.filter((s) => s !== 'done'))(
+    'done → %s says done is final and suggests a follow-up',
+    (to) => {
+      expect(allowedMovesMessage('done', to)).toMatch(/done hypothesis is final; draft a follow-up/);
+    },
+  );
+
+  it('running → done points to Close and what it needs', () => {
+    expect(allowedMovesMessage('running', 'done')).toMatch(
+      /use Close \(outcome, actual days, return and a learning\)/,
+    );
+  });
+
+  describe('transitionHypothesis', () => {
+    it.each(ALLOWED)('from %s, %s moves to %s', async (from, _action, to) => {
+      const db = await freshDb();
+      const ws = await makeWorkspace(db);
+      const h = await moveTo(db, ws, await makeHypothesis(db, ws, { status: 'draft' }), from);
+      const moved = await transitionHypothesis(db, ws, h.id, to, h.version);
+      expect(moved).toMatchObject({ status: to, version: h.version + 1 });
+    });
+
+    it('stamps selectedAt and startedAt with the time of the move', async () => {
+      const db = await freshDb();
+      const ws = await makeWorkspace(db);
+      const h = await makeHypothesis(db, ws);
+      await moveTo(db, ws, h, 'selected', 1_000);
+      const running = await moveTo(db, ws, h, 'running', 2_000);
+      expect(running).toMatchObject({ status: 'running', selectedAt: 1_000, startedAt: 2_000 });
+    });
+
+    it('refuses an illegal move with a 409 naming the allowed moves, and changes nothing', async () => {
+      const db = await freshDb();
+      const ws = await makeWorkspace(db);
+      const h = await makeHypothesis(db, ws);
+      const error = await transitionHypothesis(db, ws, h.id, 'running').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect(error).toMatchObject({
+        status: 409,
+        code: 'illegal_transition',
+        message:
+          'Cannot move a backlog hypothesis to running. Allowed from backlog: select → selected, park → parked.',
+        current: { id: h.id, status: 'backlog' },
+      });
+      expect(await getHypothesis(db, ws, h.id)).toMatchObject({ status: 'backlog', version: h.version });
+    });
+
+    it('will not close a running experiment without a result', async () => {
+      const db = await freshDb();
+      const ws = await makeWorkspace(db);
+      const h = await moveTo(db, ws, await makeHypothesis(db, ws), 'running');
+      await expect(transitionHypothesis(db, ws, h.id, 'done')).rejects.toMatchObject({
+        code: 'illegal_transition',
+        message: expect.stringContaining('use Close'),
+      });
+      const closed = await closeAs(db, ws, h, { outcome: 'lost' });
+      expect(closed).toMatchObject({ status: 'done', result: 'lost', returnScore: 2 });
+      expect(closed.learnings).toHaveLength(1);
+    });
+
+    it('refuses a stale version with the current record', async () => {
+      const db = await freshDb();
+      const ws = await makeWorkspace(db);
+      const h = await makeHypothesis(db, ws);
+      await transitionHypothesis(db, ws, h.id, 'selected', h.version);
+      await expect(transitionHypothesis(db, ws, h.id, 'parked', h.version)).rejects.toMatchObject({
+        code: 'stale_version',
+        current: { status: 'selected', version: h.version + 1 },
+      });
+    });
+  });
+
+  describe('lifecyclePath (factories)', () => {
+    it.each([
+      ['draft', 'running', ['backlog', 'selected', 'running']],
+      ['draft', 'done', ['backlog', 'selected', 'running', 'done']],
+      ['backlog', 'parked', ['parked']],
+      ['parked', 'running', ['backlog', 'selected', 'running']],
+      ['rejected', 'selected', ['backlog', 'selected']],
+      ['running', 'running', []],
+    ] as [Status, Status, Status[]][])('%s → %s walks %j', (from, to, path) => {
+      expect(lifecyclePath(from, to)).toEqual(path);
+    });
+
+    it.each([
+      ['backlog', 'rejected'],
+      ['backlog', 'draft'],
+      ['done', 'backlog'],
+    ] as [Status, Status][])('has no path from %s to %s', (from, to) => {
+      expect(lifecyclePath(from, to)).toBeUndefined();
+    });
+  });
+});
