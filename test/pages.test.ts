@@ -159,6 +159,31 @@ describe('workspaces', () => {
   });
 });
 
+describe('settings', () => {
+  it('switches ICE between mean and product, recomputing every score and the ranking', async () => {
+    const { app, db } = await testApp();
+    const ws = await makeWorkspace(db, { slug: 'st', name: 'Settings Co' });
+    // The mean ranks the spiky one first (6.3 vs 6.0); the product ranks the balanced one first (216 vs 140).
+    await makeHypothesis(db, ws, { title: 'Balanced', impact: 6, confidence: 6, ease: 6 });
+    await makeHypothesis(db, ws, { title: 'Spiky', impact: 10, confidence: 7, ease: 2 });
+    const mean = await (await app.request('/w/st/backlog')).text();
+    expect(mean.indexOf('>Spiky<')).toBeLessThan(mean.indexOf('>Balanced<'));
+    const bad = await app.request('/w/st/settings', form({ name: 'Settings Co', iceMode: 'median' }));
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain('ICE is either the mean or the product');
+    const res = await app.request('/w/st/settings', form({ name: 'Settings Co', iceMode: 'product' }));
+    expect(res.status).toBe(303);
+    const product = await (await app.request('/w/st/backlog')).text();
+    expect(product.indexOf('>Balanced<')).toBeLessThan(product.indexOf('>Spiky<'));
+    expect(product).toContain('>216<');
+    const rows = await db.orm.select({ title: hypotheses.title, ice: hypotheses.ice }).from(hypotheses);
+    expect(Object.fromEntries(rows.map((r) => [r.title, r.ice]))).toEqual({ Balanced: 216, Spiky: 140 });
+    await app.request('/w/st/settings', form({ name: 'Settings Co', iceMode: 'mean' }));
+    const back = await db.orm.select({ title: hypotheses.title, ice: hypotheses.ice }).from(hypotheses);
+    expect(Object.fromEntries(back.map((r) => [r.title, r.ice]))).toEqual({ Balanced: 6, Spiky: 6.3 });
+  });
+});
+
 describe('metrics', () => {
   it('adds, edits, archives (when used) and deletes (when unused) input metrics, warning over four', async () => {
     const { app, db } = await testApp();

@@ -2,7 +2,7 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { Workspace } from '../db/schema';
 
-export type Nav = 'home' | 'tree' | 'backlog' | 'new' | 'learnings' | 'metrics' | undefined;
+export type Nav = 'home' | 'tree' | 'backlog' | 'new' | 'learnings' | 'metrics' | 'settings' | undefined;
 
 /** The only full-document markup. hono/jsx emits no doctype, so it is written here by hand. */
 export function Layout(props: { title: string; ws?: Workspace; nav?: Nav; children: Child }) {
@@ -42,6 +42,7 @@ export function Layout(props: { title: string; ws?: Workspace; nav?: Nav; childr
                   {link(`/w/${ws.slug}/backlog`, 'backlog', 'Backlog')}
                   {link(`/w/${ws.slug}/learnings`, 'learnings', 'Learnings')}
                   {link(`/w/${ws.slug}/metrics`, 'metrics', 'Metrics')}
+                  {link(`/w/${ws.slug}/settings`, 'settings', 'Settings')}
                   <a
                     class="button small"
                     href={`/w/${ws.slug}/hypotheses/new`}

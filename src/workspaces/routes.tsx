@@ -4,6 +4,7 @@ import { type Checklist, metrics } from '../../db/schema';
 import { emptyForm, formValues } from '../../views/components/form';
 import { HomePage } from '../../views/workspaces/home';
 import { NorthStarPage, northStarValues } from '../../views/workspaces/north-star';
+import { SettingsPage } from '../../views/workspaces/settings';
 import { TreeFragment, TreePage } from '../../views/workspaces/tree';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ValidationError } from '../errors';
@@ -13,8 +14,8 @@ import { activeInputs, countsByMetric, createMetric, getNorthStar, updateMetric 
 import { NSM_CHECKS } from '../metrics/north-star';
 import { ChecklistInput, NorthStarInput } from '../metrics/schemas';
 import { parse } from '../validation';
-import { WorkspaceWithNorthStarInput } from './schemas';
-import { createWorkspace, listWorkspaces } from './workspaces';
+import { SettingsInput, WorkspaceWithNorthStarInput } from './schemas';
+import { createWorkspace, listWorkspaces, updateWorkspaceSettings } from './workspaces';
 
 export function workspaceRoutes({ db }: Deps) {
   const app = new Hono<AppEnv>();
@@ -143,6 +144,29 @@ export function workspaceRoutes({ db }: Deps) {
         );
       }
       throw e;
+    }
+  });
+
+  app.get('/w/:slug/settings', (c) => {
+    const ws = c.get('workspace');
+    return c.html(
+      <SettingsPage
+        ws={ws}
+        form={emptyForm({ name: ws.name, iceMode: ws.iceMode })}
+        saved={c.req.query('saved') === '1'}
+      />,
+    );
+  });
+
+  app.post('/w/:slug/settings', async (c) => {
+    const ws = c.get('workspace');
+    const body = await c.req.parseBody();
+    try {
+      await updateWorkspaceSettings(db, ws, parse(SettingsInput, body));
+      return c.redirect(`/w/${ws.slug}/settings?saved=1`, 303);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return c.html(<SettingsPage ws={ws} form={{ values: formValues(body), errors: e.fields }} />, 422);
     }
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ICE_MODES } from '../../db/schema';
 import { blank, optionalText, text } from '../validation';
 
 export const SLUG_MAX = 40;
@@ -40,4 +41,9 @@ export const WorkspaceWithNorthStarInput = WorkspaceInput.extend({
   nsmName: text('North Star name', 80),
   nsmDescription: optionalText('Definition of the value moment', 1000),
   nsmUnit: optionalText('Unit', 24),
+});
+
+export const SettingsInput = z.object({
+  name: text('Workspace name', 80),
+  iceMode: z.enum(ICE_MODES, { error: 'ICE is either the mean or the product of the three scores.' }),
 });

@@ -1,7 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
-import { metrics, type Workspace, workspaces } from '../../db/schema';
+import { type IceMode, metrics, type Workspace, workspaces } from '../../db/schema';
 import { ValidationError } from '../errors';
+import { recomputeIce } from '../hypotheses/hypotheses';
 import { emptyChecklist } from '../metrics/north-star';
 import { slugify, type WorkspaceInput } from './schemas';
 
@@ -50,5 +51,23 @@ export async function createWorkspace(
       });
     }
     return ws;
+  });
+}
+
+/** Renames the workspace and/or switches how ICE is computed; every stored ICE is recomputed with it. */
+export async function updateWorkspaceSettings(
+  db: Db,
+  ws: Workspace,
+  input: { name: string; iceMode: IceMode },
+): Promise<Workspace> {
+  return db.write(async (tx) => {
+    const [row] = await tx
+      .update(workspaces)
+      .set({ name: input.name, iceMode: input.iceMode })
+      .where(eq(workspaces.id, ws.id))
+      .returning();
+    if (!row) throw new Error('workspace vanished');
+    if (row.iceMode !== ws.iceMode) await recomputeIce(tx, row);
+    return row;
   });
 }

@@ -1,0 +1,187 @@
+import { type Context, Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Workspace } from '../../db/schema';
+import type { AppEnv, Deps } from '../env';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { closeHypothesis } from '../hypotheses/close';
+import {
+  createHypothesis,
+  type HypothesisWithTags,
+  requireHypothesis,
+  transitionHypothesis,
+  updateHypothesis,
+} from '../hypotheses/hypotheses';
+import { listHypotheses, rankOf } from '../hypotheses/ranking';
+import {
+  CloseInput,
+  HypothesisInput,
+  HypothesisPatch,
+  ListQuery,
+  TransitionInput,
+} from '../hypotheses/schemas';
+import { getLearning, learningsOfHypothesis, listLearnings } from '../learnings/learnings';
+import { LearningQuery } from '../learnings/schemas';
+import { createMetric, listMetrics } from '../metrics/metrics';
+import { MetricInput } from '../metrics/schemas';
+import { idParam, parse } from '../validation';
+import { WorkspaceInput } from '../workspaces/schemas';
+import { createWorkspace, getWorkspaceBySlug, listWorkspaces } from '../workspaces/workspaces';
+
+// The JSON API: the same domain functions as the pages, and one error shape for every refusal,
+// {"error":{"code","message","fields"?,"current"?}}. This sub-app has its own onError (it takes precedence
+// over the parent's for these routes) so that a 409 carries the current record and a 500 is still JSON.
+
+class BadRequestError extends Error {
+  readonly status = 400;
+  readonly code = 'bad_json';
+}
+
+type ErrorBody = { code: string; message: string; fields?: Record<string, string>; current?: unknown };
+
+const errorJson = (c: Context, status: ContentfulStatusCode, error: ErrorBody) => c.json({ error }, status);
+
+/**
+ * The request body as a JSON object. Requiring the JSON content type also keeps plain HTML forms of other
+ * sites from posting here (they cannot send it without a CORS preflight) once sessions exist.
+ */
+async function readJson(c: Context): Promise<Record<string, unknown>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(type))
+    throw new BadRequestError('Send a JSON object with the header Content-Type: application/json.');
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new BadRequestError('The request body is not valid JSON.');
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new BadRequestError('The request body must be a JSON object.');
+  return body as Record<string, unknown>;
+}
+
+export function apiRoutes({ db }: Deps) {
+  const api = new Hono<AppEnv>();
+
+  api.onError((err, c) => {
+    if (err instanceof ValidationError)
+      return errorJson(c, err.status, { code: err.code, message: err.message, fields: err.fields });
+    if (err instanceof ConflictError)
+      return errorJson(c, err.status, {
+        code: err.code,
+        message: err.message,
+        ...(err.current === undefined ? {} : { current: err.current }),
+      });
+    if (err instanceof NotFoundError || err instanceof BadRequestError)
+      return errorJson(c, err.status, { code: err.code, message: err.message });
+    if (err instanceof HTTPException && err.status < 500)
+      return errorJson(c, err.status as ContentfulStatusCode, { code: 'http_error', message: err.message });
+    console.error(
+      JSON.stringify({
+        t: new Date().toISOString(),
+        id: c.get('requestId'),
+        error: String(err),
+        stack: err.stack,
+      }),
+    );
+    return errorJson(c, 500, { code: 'internal', message: 'Something went wrong on our side.' });
+  });
+
+  /** A hypothesis as the API shows one: with its tags, backlog rank (null outside the backlog) and learnings. */
+  const hypothesisJson = async (ws: Workspace, h: HypothesisWithTags) => {
+    const [rank, learnings] = await Promise.all([rankOf(db, ws, h.id), learningsOfHypothesis(db, ws, h.id)]);
+    return { ...h, rank, learnings };
+  };
+
+  api.get('/workspaces', async (c) => c.json({ items: await listWorkspaces(db) }));
+
+  api.post('/workspaces', async (c) => {
+    const input = parse(WorkspaceInput, await readJson(c));
+    return c.json(await createWorkspace(db, input), 201);
+  });
+
+  // Every /workspaces/:slug/* route works inside the workspace named by the slug; unknown → JSON 404.
+  api.use(
+    '/workspaces/:slug/*',
+    createMiddleware<AppEnv>(async (c, next) => {
+      const ws = await getWorkspaceBySlug(db, c.req.param('slug') ?? '');
+      if (!ws) throw new NotFoundError('There is no workspace with that slug.');
+      c.set('workspace', ws);
+      await next();
+    }),
+  );
+
+  api.get('/workspaces/:slug', (c) => c.json(c.get('workspace')));
+
+  api.get('/workspaces/:slug/metrics', async (c) =>
+    c.json({ items: await listMetrics(db, c.get('workspace'), { includeArchived: true }) }),
+  );
+
+  api.post('/workspaces/:slug/metrics', async (c) => {
+    const input = parse(MetricInput, await readJson(c));
+    return c.json(await createMetric(db, c.get('workspace'), input), 201);
+  });
+
+  api.get('/workspaces/:slug/hypotheses', async (c) => {
+    const query = parse(ListQuery, c.req.query());
+    const { items, total } = await listHypotheses(db, c.get('workspace'), query);
+    return c.json({ items, total, limit: query.limit, offset: query.offset });
+  });
+
+  api.post('/workspaces/:slug/hypotheses', async (c) => {
+    const ws = c.get('workspace');
+    const input = parse(HypothesisInput, await readJson(c));
+    // createHypothesis checks the metric and the parent; the source learning is checked here.
+    if (input.sourceLearningId != null && !(await getLearning(db, ws, input.sourceLearningId)))
+      throw new ValidationError({ sourceLearningId: 'That learning is not in this workspace.' });
+    return c.json(await hypothesisJson(ws, await createHypothesis(db, ws, input)), 201);
+  });
+
+  api.get('/workspaces/:slug/hypotheses/:id', async (c) => {
+    const ws = c.get('workspace');
+    return c.json(await hypothesisJson(ws, await requireHypothesis(db, ws, idParam(c.req.param('id')))));
+  });
+
+  api.patch('/workspaces/:slug/hypotheses/:id', async (c) => {
+    const ws = c.get('workspace');
+    const id = idParam(c.req.param('id'));
+    const body = await readJson(c);
+    const patch = parse(HypothesisPatch, body);
+    // A client may send back the whole record it read; a changed status, though, is a transition.
+    if (body.status !== undefined) {
+      const current = await requireHypothesis(db, ws, id);
+      if (current.version === patch.version && body.status !== current.status)
+        throw new ValidationError({
+          status: 'The status changes through POST …/transition (or …/close), not through an edit.',
+        });
+    }
+    return c.json(await hypothesisJson(ws, await updateHypothesis(db, ws, id, patch)));
+  });
+
+  api.post('/workspaces/:slug/hypotheses/:id/transition', async (c) => {
+    const ws = c.get('workspace');
+    const id = idParam(c.req.param('id'));
+    const { to, version } = parse(TransitionInput, await readJson(c));
+    return c.json(await hypothesisJson(ws, await transitionHypothesis(db, ws, id, to, version)));
+  });
+
+  api.post('/workspaces/:slug/hypotheses/:id/close', async (c) => {
+    const ws = c.get('workspace');
+    const id = idParam(c.req.param('id'));
+    const input = parse(CloseInput, await readJson(c));
+    return c.json(await hypothesisJson(ws, await closeHypothesis(db, ws, id, input)));
+  });
+
+  api.get('/workspaces/:slug/learnings', async (c) => {
+    const query = parse(LearningQuery, c.req.query());
+    return c.json({ items: await listLearnings(db, c.get('workspace'), query) });
+  });
+
+  // Unknown API addresses answer in the API's shape, not with the HTML 404 page.
+  api.all('*', (c) =>
+    errorJson(c, 404, { code: 'not_found', message: 'There is no API route at this address.' }),
+  );
+
+  return api;
+}
