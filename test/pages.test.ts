@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { closeAs, makeHypothesis, makeInput, makeLearning, makeWorkspace, moveTo } from '../db/factories';
 import { hypotheses, learnings, metrics, workspaces } from '../db/schema';
+import { createApp } from '../src/app';
 import { requireHypothesis } from '../src/hypotheses/hypotheses';
-import { form, htmx, testApp } from './helpers';
+import { form, freshDb, htmx, json, testApp } from './helpers';
 
 const isFullPage = (html: string) => html.startsWith('<!DOCTYPE html>') && html.includes('<html');
 
@@ -71,6 +72,19 @@ describe('pages', () => {
     expect(res.status).toBe(404);
     expect((await requireHypothesis(db, b, hb.id)).status).toBe('backlog');
     void a;
+  });
+
+  it('refuses a body over the limit with 413 (a page for forms, JSON for the API) and writes nothing', async () => {
+    const db = await freshDb();
+    const app = createApp({ db, logLevel: 'silent', bodyLimitBytes: 2048 });
+    const big = 'x'.repeat(4096);
+    const res = await app.request('/workspaces', form({ name: big, nsmName: 'N' }));
+    expect(res.status).toBe(413);
+    expect(await res.text()).toContain('over 2048 bytes');
+    const api = await app.request('/api/v1/workspaces', json('POST', { name: big }));
+    expect(api.status).toBe(413);
+    expect(await api.json()).toMatchObject({ error: { code: 'too_large' } });
+    expect(await db.orm.select().from(workspaces)).toHaveLength(0);
   });
 
   it('escapes user text everywhere it is shown', async () => {
@@ -148,6 +162,12 @@ describe('workspaces', () => {
     expect(tree).toContain('1,200'.replace(',', ''));
     const page = await (await app.request('/w/nn/north-star')).text();
     expect(page).toContain('Spammy invites could inflate it');
+    const invalid = await app.request(
+      '/w/nn/north-star',
+      form({ version, name: '', direction: 'up', check_vision: 'maybe' }),
+    );
+    expect(invalid.status).toBe(422);
+    expect(await invalid.text()).toContain('Name is required.');
     // A stale version is refused and shows the current values.
     const stale = await app.request(
       '/w/nn/north-star',
@@ -211,6 +231,12 @@ describe('metrics', () => {
     );
     expect(stale.status).toBe(409);
     expect(await stale.text()).toContain('Activation rate (7d)');
+    const badEdit = await app.request(
+      `/w/mm/metrics/${activation.id}`,
+      form({ name: 'x', direction: 'up', currentValue: 'NaNa', version: activation.version + 1 }),
+    );
+    expect(badEdit.status).toBe(422);
+    expect(await badEdit.text()).toContain('Current value must be a number.');
 
     await makeHypothesis(db, ws, { metricId: activation.id });
     const unused = await makeInput(db, ws, { name: 'Unused lever' });
@@ -225,9 +251,13 @@ describe('metrics', () => {
     expect(await db.orm.select().from(metrics).where(eq(metrics.id, unused.id))).toHaveLength(0);
     const page = await (await app.request('/w/mm/metrics')).text();
     expect(page).toContain('Archived (1)');
+    // An archived metric is not offered for new hypotheses, until it is restored.
+    expect(await (await app.request('/w/mm/hypotheses/new')).text()).not.toContain('Activation rate (7d)');
+    expect((await app.request(`/w/mm/metrics/${activation.id}/restore`, form({}))).status).toBe(303);
+    expect(await (await app.request('/w/mm/hypotheses/new')).text()).toContain('Activation rate (7d)');
 
     for (let i = 0; i < 5; i++) await makeInput(db, ws, { name: `Lever ${i}` });
-    expect(await (await app.request('/w/mm/metrics')).text()).toContain('5 active input metrics');
+    expect(await (await app.request('/w/mm/metrics')).text()).toContain('6 active input metrics');
     expect(await (await app.request('/w/mm')).text()).toContain('more than 4 spreads the team thin');
   });
 });
@@ -421,6 +451,12 @@ describe('hypotheses', () => {
       tags: '',
       version: h.version,
     };
+    const invalid = await app.request(`/w/ee/hypotheses/${h.id}`, form({ ...fields, confidence: 42 }));
+    expect(invalid.status).toBe(422);
+    const invalidHtml = await invalid.text();
+    expect(invalidHtml).toContain('Confidence must be a whole number from 1 to 10.');
+    expect(invalidHtml).toContain('value="Alice title"');
+    expect((await requireHypothesis(db, ws, h.id)).title).toBe('Original');
     expect((await app.request(`/w/ee/hypotheses/${h.id}`, form(fields))).status).toBe(303);
     const bob = await app.request(`/w/ee/hypotheses/${h.id}`, form({ ...fields, title: 'Bob title' }));
     expect(bob.status).toBe(409);
