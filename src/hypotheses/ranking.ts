@@ -53,10 +53,12 @@ function filters(ws: Workspace, q: ListQuery): SQL[] {
   return where;
 }
 
-export async function listHypotheses(db: Db, ws: Workspace, q: ListQuery) {
-  const where = and(...filters(ws, q));
-  const unfilteredBacklog = q.status === 'backlog' && !q.metricId && !q.tag && !q.q;
-  const rows = await db.orm
+const isUnfilteredBacklog = (q: ListQuery) => q.status === 'backlog' && !q.metricId && !q.tag && !q.q;
+
+/** The ranking query itself (exported so a test can check its plan walks the index). */
+export function rankedQuery(db: Db, ws: Workspace, q: ListQuery) {
+  const unfilteredBacklog = isUnfilteredBacklog(q);
+  return db.orm
     .select({
       id: h.id,
       title: h.title,
@@ -83,10 +85,16 @@ export async function listHypotheses(db: Db, ws: Workspace, q: ListQuery) {
     })
     .from(h)
     .innerJoin(metrics, eq(metrics.id, h.metricId))
-    .where(where)
+    .where(and(...filters(ws, q)))
     .orderBy(...orderFor(q.sort))
     .limit(q.limit)
     .offset(q.offset);
+}
+
+export async function listHypotheses(db: Db, ws: Workspace, q: ListQuery) {
+  const where = and(...filters(ws, q));
+  const unfilteredBacklog = isUnfilteredBacklog(q);
+  const rows = await rankedQuery(db, ws, q);
   const [countRow] = await db.orm.select({ n: sql<number>`count(*)` }).from(h).where(where);
   const items = (await attachTags(db, ws, rows)).map(({ ahead, ...row }, i) => ({
     ...row,
