@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeHypothesis, makeInput, makeWorkspace } from '../db/factories';
-import { listHypotheses, rankedQuery } from '../src/hypotheses/ranking';
+import { listHypotheses, rankedQuery, rankOf } from '../src/hypotheses/ranking';
 import { ListQuery } from '../src/hypotheses/schemas';
 import { freshDb } from './helpers';
 
@@ -79,6 +79,12 @@ describe('ranking', () => {
     const roti = { [fast.id]: 1, [low.id]: 2, [top.id]: 3, [slow.id]: 4, [none.id]: 5 };
     expect(await ranks({ sort: 'roti' })).toEqual(roti);
     expect(await ranks({ sort: 'roti', metricId: a.id })).toEqual({ [low.id]: 2, [top.id]: 3, [slow.id]: 4 });
+    // One hypothesis's rank counts its own workspace only, however busy the others are.
+    const other = await makeWorkspace(db);
+    for (let i = 0; i < 3; i++) await makeHypothesis(db, other, { impact: 10, confidence: 10, ease: 10 });
+    expect(await rankOf(db, ws, slow.id)).toBe(3);
+    expect(await rankOf(db, ws, slow.id, 'roti')).toBe(4);
+    expect(await ranks({ metricId: a.id })).toEqual({ [top.id]: 1, [slow.id]: 3, [low.id]: 5 });
     // Pages continue the numbering.
     const page2 = await listHypotheses(db, ws, ListQuery.parse({ status: 'backlog', limit: 2, offset: 2 }));
     expect(page2.items.map((i) => i.rank)).toEqual([3, 4]);

@@ -22,14 +22,20 @@ function orderFor(sort: Sort) {
  * ranking index's range, so the rank of a page of 50 rows costs 50 short index walks.
  */
 function aheadCount(sort: Sort): SQL<number> {
-  const rotiAhead = sql`(o.expected_roti is not null and (${h.expectedRoti} is null or o.expected_roti > ${h.expectedRoti}))`;
-  const rotiSame = sql`o.expected_roti is ${h.expectedRoti}`;
-  const tail = sql`(o.created_at < ${h.createdAt} or (o.created_at = ${h.createdAt} and o.id < ${h.id}))`;
+  // The outer row is named by its table on purpose: drizzle leaves columns unqualified in a one-table
+  // select, and an unqualified name inside the subquery would bind to its own row instead.
+  const rotiAhead = sql.raw(
+    '(o.expected_roti is not null and (hypotheses.expected_roti is null or o.expected_roti > hypotheses.expected_roti))',
+  );
+  const rotiSame = sql.raw('o.expected_roti is hypotheses.expected_roti');
+  const tail = sql.raw(
+    '(o.created_at < hypotheses.created_at or (o.created_at = hypotheses.created_at and o.id < hypotheses.id))',
+  );
   const ahead =
     sort === 'roti'
-      ? sql`(${rotiAhead} or (${rotiSame} and (o.ice > ${h.ice} or (o.ice = ${h.ice} and ${tail}))))`
-      : sql`(o.ice > ${h.ice} or (o.ice = ${h.ice} and (${rotiAhead} or (${rotiSame} and ${tail}))))`;
-  return sql<number>`(select count(*) from hypotheses o where o.workspace_id = ${h.workspaceId} and o.status = 'backlog' and ${ahead})`;
+      ? sql`(${rotiAhead} or (${rotiSame} and (o.ice > hypotheses.ice or (o.ice = hypotheses.ice and ${tail}))))`
+      : sql`(o.ice > hypotheses.ice or (o.ice = hypotheses.ice and (${rotiAhead} or (${rotiSame} and ${tail}))))`;
+  return sql<number>`(select count(*) from hypotheses o where o.workspace_id = hypotheses.workspace_id and o.status = 'backlog' and ${ahead})`;
 }
 
 function escapeLike(q: string) {

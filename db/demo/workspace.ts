@@ -1,0 +1,80 @@
+import type { MetricInput } from '../../src/metrics/schemas';
+import type { NorthStarOverrides } from '../factories';
+import type { MetricKey } from './types';
+
+// The demo workspace, its North Star (with the team's answers to the checklist) and its three input
+// metrics, all set up on the day the team started.
+
+/** The team set up the workspace and its metrics this many days before `now`. */
+export const STARTED_DAYS_AGO = 70;
+
+export const WORKSPACE: { name: string; slug: string; northStar: NorthStarOverrides } = {
+  name: 'Acme Growth',
+  slug: 'demo',
+  northStar: {
+    name: 'Weekly active teams',
+    description:
+      'Teams of three or more where at least three members worked on a shared board during the ISO week: ' +
+      'the moment Acme delivers value to a team rather than to one person.',
+    unit: 'teams',
+    owner: 'Sam Whitfield',
+    currentValue: 1840,
+    target: 2500,
+    checklist: {
+      customer_value: {
+        pass: true,
+        note: 'It counts teams getting work done together, which is what customers pay for.',
+      },
+      vision: {
+        pass: true,
+        note: 'Our vision is the place teams plan together; a lone user is not that.',
+      },
+      leads_revenue: {
+        pass: true,
+        note: 'Accounts with three or more weekly active teams expand at 2.4× the rate of the others.',
+      },
+      actionable: { pass: true, note: 'Each of the three input metrics has an owner and a backlog.' },
+      understood: {
+        pass: false,
+        note: 'Sales and finance still talk in seats sold. We show the number at every all-hands until it sticks.',
+      },
+      rise_with_less_value: {
+        pass: true,
+        note: 'Only collaborative edits count, not logins or notifications, so nudging alone cannot inflate it.',
+      },
+      thirty_percent: {
+        pass: true,
+        note: 'Yes: in every cohort we have looked at, more active teams means more expansion and less churn.',
+      },
+    },
+  },
+};
+
+/** The input metrics, in the order they were created. */
+export const INPUTS: Record<MetricKey, Partial<Omit<MetricInput, 'kind'>>> = {
+  activation: {
+    name: 'Activation rate',
+    unit: '%',
+    description:
+      'Share of new teams that create a shared board and invite a teammate within 7 days of sign-up.',
+    owner: 'Priya Nair',
+    currentValue: 32.4,
+    target: 38,
+  },
+  invites: {
+    name: 'Invite conversion',
+    unit: '%',
+    description: 'Share of teammate invites accepted within 14 days of being sent.',
+    owner: 'Marco Rossi',
+    currentValue: 24.6,
+    target: 30,
+  },
+  sessions: {
+    name: 'Weekly sessions per team',
+    unit: 'sessions',
+    description: 'Median number of sessions per active team in an ISO week, all members combined.',
+    owner: 'Dana Okafor',
+    currentValue: 9.3,
+    target: 12,
+  },
+};
