@@ -1,7 +1,9 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
+import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ErrorFragment, ErrorPage } from '../views/errors/pages';
@@ -63,6 +65,12 @@ export function createApp(deps: Deps) {
     }),
   );
 
+  // Cross-site form posts are refused (403): the browser's Sec-Fetch-Site or Origin must say the form
+  // came from Lodestar itself. Behind a proxy that rewrites the host, set LODESTAR_ORIGIN. The API is
+  // left out: it accepts only application/json, which a cross-site form cannot send without CORS.
+  const csrfCheck = csrf(deps.origin ? { origin: deps.origin } : undefined);
+  app.use((c, next) => (c.req.path.startsWith('/api/') ? next() : csrfCheck(c, next)));
+
   app.route('/', assetRoutes());
 
   // The workspace of every /w/:slug page, resolved once; an unknown slug is a 404 before any handler.
@@ -99,6 +107,13 @@ export function createApp(deps: Deps) {
         ),
         err.status,
       );
+    }
+    // (Matched by its shape too: vitest can load hono's module twice, which breaks instanceof.)
+    if ((err instanceof HTTPException || 'getResponse' in err) && (err as HTTPException).status === 403) {
+      const message =
+        'This request came from another site, so it was refused. Reload Lodestar and try again from its own page.';
+      if (api) return c.json({ error: { code: 'forbidden', message } }, 403);
+      return c.html(<ErrorPage title="Refused" message={message} />, 403);
     }
     console.error(
       JSON.stringify({

@@ -8,6 +8,15 @@ const Config = z.object({
     .string()
     .default('1')
     .transform((v) => v !== '0' && v.toLowerCase() !== 'false'),
+  LODESTAR_ORIGIN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^https?:\/\/[^/\s]+$/, {
+        error: 'LODESTAR_ORIGIN is scheme://host[:port], e.g. https://lodestar.example.com',
+      })
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(['info', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce
     .number()

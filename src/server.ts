@@ -13,7 +13,12 @@ if (config.LODESTAR_DEMO) {
   const seeded = await seedDemoIfEmpty(db);
   if (seeded) console.log(`Seeded the demo workspace: /w/${seeded.slug}`);
 }
-const app = createApp({ db, logLevel: config.LOG_LEVEL, bodyLimitBytes: config.BODY_LIMIT_BYTES });
+const app = createApp({
+  db,
+  logLevel: config.LOG_LEVEL,
+  bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  origin: config.LODESTAR_ORIGIN,
+});
 const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
   console.log(`Lodestar is running on http://localhost:${info.port} (database: ${config.DATABASE_URL})`);
 });

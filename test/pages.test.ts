@@ -87,6 +87,24 @@ describe('pages', () => {
     expect(await db.orm.select().from(workspaces)).toHaveLength(0);
   });
 
+  it('refuses cross-site form posts with 403 and writes nothing', async () => {
+    const { app, db } = await testApp();
+    const body = { name: 'Evil Co', nsmName: 'X' };
+    for (const headers of [
+      { Origin: 'http://evil.example' } as Record<string, string>,
+      { Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' },
+      { Origin: '' },
+    ]) {
+      const res = await app.request('/workspaces', form(body, headers));
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain('came from another site');
+    }
+    expect(await db.orm.select().from(workspaces)).toHaveLength(0);
+    // The browser's own same-origin post passes (Sec-Fetch-Site alone is enough).
+    const ok = await app.request('/workspaces', form(body, { Origin: '', 'Sec-Fetch-Site': 'same-origin' }));
+    expect(ok.status).toBe(303);
+  });
+
   it('escapes user text everywhere it is shown', async () => {
     const { app, db } = await testApp();
     const ws = await makeWorkspace(db, { slug: 'xx' });

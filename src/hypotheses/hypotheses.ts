@@ -160,7 +160,21 @@ export async function updateHypothesis(
       .from(hypotheses)
       .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, id)));
     if (!current) return { kind: 'missing' as const };
-    if (current.version !== patch.version) return { kind: 'stale' as const };
+    if (current.version !== patch.version) {
+      // A repeat of a save that already happened (a double submit, a retried request) changes nothing, so
+      // it is not a conflict: only a stale save that would overwrite someone else's values is refused.
+      const tagRows = await tx
+        .select({ tag: hypothesisTags.tag })
+        .from(hypothesisTags)
+        .where(eq(hypothesisTags.hypothesisId, id));
+      return sameValues(
+        current,
+        tagRows.map((t) => t.tag),
+        patch,
+      )
+        ? { kind: 'ok' as const }
+        : { kind: 'stale' as const };
+    }
     if (patch.metricId != null && patch.metricId !== current.metricId)
       await checkTargetMetric(tx, ws, patch.metricId);
     const { version: _v, tags, ...fields } = patch;
@@ -177,6 +191,14 @@ export async function updateHypothesis(
   const fresh = await requireHypothesis(db, ws, id);
   if (outcome.kind === 'stale') throw staleVersion(fresh);
   return fresh;
+}
+
+function sameValues(current: Hypothesis, tags: string[], patch: HypothesisPatch): boolean {
+  const { version: _v, tags: newTags, ...fields } = patch;
+  const same = Object.entries(fields).every(
+    ([k, v]) => v === undefined || (current as Record<string, unknown>)[k] === v,
+  );
+  return same && (newTags === undefined || [...newTags].sort().join(',') === [...tags].sort().join(','));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

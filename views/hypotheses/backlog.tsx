@@ -29,7 +29,7 @@ function ScoreForm(props: { ws: Workspace; item: RankedItem; back: string }) {
       action={url}
       class="score-form"
       hx-post={url}
-      hx-trigger="change"
+      hx-trigger="change, submit"
       hx-target="#backlog-results"
       hx-swap="outerMorph"
       aria-label={`Scores of ${item.title}`}
@@ -196,7 +196,7 @@ export function BacklogPage(props: {
           method="get"
           action={`${base}/backlog`}
           hx-get={`${base}/backlog`}
-          hx-trigger="input changed delay:300ms from:find input, change"
+          hx-trigger='input changed delay:300ms from:"find input", change'
           hx-target="#backlog-results"
           hx-swap="outerHTML"
           hx-push-url="true"

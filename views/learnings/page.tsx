@@ -177,7 +177,7 @@ export function LearningsPage(props: {
           method="get"
           action={`${base}/learnings`}
           hx-get={`${base}/learnings`}
-          hx-trigger="input changed delay:300ms from:find input, change"
+          hx-trigger='input changed delay:300ms from:"find input", change'
           hx-target="#learning-results"
           hx-swap="outerHTML"
           hx-push-url="true"
