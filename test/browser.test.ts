@@ -106,6 +106,45 @@ describe('browser', () => {
     await page.close();
   });
 
+  it('saves with the Save button or Enter in place, and filters as you type', async () => {
+    const page = await browser.newPage();
+    let loads = 0;
+    page.on('load', () => loads++);
+    await page.goto(`${base}/w/demo/backlog`);
+    const row = (await rows(page)).at(-1) as Row;
+    const impact = Number(await page.inputValue(`#${row.id} input[name=impact]`));
+    const expected = `ICE ${((impact + 18) / 3).toFixed(1)}`;
+    await page.fill(`#${row.id} input[name=confidence]`, '9');
+    await page.click(`#${row.id} button.save-score`);
+    await page.waitForFunction(
+      (id) => document.querySelector(`#${id} .row-notice`)?.textContent?.includes('Saved'),
+      row.id,
+    );
+    await page.fill(`#${row.id} input[name=ease]`, '9');
+    await page.press(`#${row.id} input[name=ease]`, 'Enter');
+    await page.waitForFunction(
+      ([id, text]) => document.querySelector(`#${id} .row-notice`)?.textContent?.includes(text as string),
+      [row.id, expected],
+    );
+    // The change event and the submit both reached the server, and neither was taken for a conflict.
+    expect(await page.textContent(`#${row.id} .row-notice`)).not.toContain('Someone else');
+    expect(loads).toBe(1);
+
+    const total = (await rows(page)).length;
+    await page.type('input[name=q]', 'slack', { delay: 30 });
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('#backlog-results li.backlog-row').length < n,
+      total,
+    );
+    expect(page.url()).toContain('q=slack');
+    for (const r of await page.$$eval('#backlog-results li.backlog-row .title', (els) =>
+      els.map((e) => e.textContent ?? ''),
+    ))
+      expect(r.toLowerCase()).toContain('slack');
+    expect(loads).toBe(1);
+    await page.close();
+  });
+
   it('has no serious or critical axe violations on the home, backlog and learnings pages', async () => {
     // axe is injected as an inline script, which the app's Content-Security-Policy rightly forbids.
     const context = await browser.newContext({ bypassCSP: true });

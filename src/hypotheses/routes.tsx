@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { hypotheses, hypothesisTags, type Workspace } from '../../db/schema';
+import { fmtIce } from '../../views/components/badges';
 import { emptyForm, type FormState, formValues } from '../../views/components/form';
 import { BacklogPage, BacklogResults, backlogQuery, type RowNotice } from '../../views/hypotheses/backlog';
 import {
@@ -172,7 +173,11 @@ export function hypothesisRoutes({ db }: Deps) {
       const input = parse(ScoreInput, body);
       const h = await updateHypothesis(db, ws, id, input);
       const rank = await rankOf(db, ws, id, q.sort);
-      notice = { id, tone: 'ok', message: `Saved: ICE ${h.ice}${rank ? `, now rank #${rank}` : ''}.` };
+      notice = {
+        id,
+        tone: 'ok',
+        message: `Saved: ICE ${fmtIce(h.ice, ws.iceMode)}${rank ? `, now rank #${rank}` : ''}.`,
+      };
       if (!isHtmx(c)) return c.redirect(`/w/${ws.slug}/backlog?${backlogQuery(q)}#h-${id}`, 303);
     } catch (e) {
       if (e instanceof ValidationError) {
