@@ -366,7 +366,7 @@ describe('api', () => {
           new RegExp(`at most ${LONG_TEXT_MAX} characters`),
         ],
         [{ tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }, 'tags', /At most 10 tags/],
-        [{ estimatedDays: -2 }, 'estimatedDays', /more than 0/],
+        [{ estimatedDays: -2 }, 'estimatedDays', /at least 0.1/],
         [{ expectedLift: 'lots' }, 'expectedLift', /percentage/],
       ];
       for (const [overrides, field, message] of cases) {
@@ -719,7 +719,7 @@ describe('api', () => {
         [{ learnings: [] }, 'learnings', /at least one learning/],
         [{ learnings: undefined }, 'learnings', /at least one learning/],
         [{ outcome: 'great' }, 'outcome', /Outcome must be one of/],
-        [{ actualDays: 0 }, 'actualDays', /more than 0/],
+        [{ actualDays: 0 }, 'actualDays', /at least 0.1/],
         [{ return: 11 }, 'return', /from 0 to 10/],
         [{ learnings: [{ statement: '' }] }, 'learnings.0.statement', /required/],
         [{ learnings: [{ statement: 'z'.repeat(1001) }] }, 'learnings.0.statement', /at most 1000/],

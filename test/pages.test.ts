@@ -261,14 +261,27 @@ describe('metrics', () => {
     expect(
       (await app.request(`/w/mm/metrics/${activation.id}/archive`, form({}))).headers.get('location'),
     ).toContain('done=archived');
+    // Archiving never deletes; an archived metric nothing refers to can then be deleted for good.
+    expect((await app.request(`/w/mm/metrics/${unused.id}/archive`, form({}))).status).toBe(303);
+    const usedDelete = await app.request(`/w/mm/metrics/${activation.id}/delete`, form({}));
+    expect(usedDelete.status).toBe(409);
+    expect(await usedDelete.text()).toContain('stays archived to keep their history');
+    const archivedPage = await (await app.request('/w/mm/metrics')).text();
+    expect(archivedPage).toContain('Archived (2)');
+    expect(archivedPage).toContain(`/w/mm/metrics/${unused.id}/delete`);
+    expect(archivedPage).not.toContain(`/w/mm/metrics/${activation.id}/delete`);
     expect(
-      (await app.request(`/w/mm/metrics/${unused.id}/archive`, form({}))).headers.get('location'),
+      (await app.request(`/w/mm/metrics/${unused.id}/delete`, form({}))).headers.get('location'),
     ).toContain('done=deleted');
     const [archived] = await db.orm.select().from(metrics).where(eq(metrics.id, activation.id));
     expect(archived?.archivedAt).not.toBeNull();
     expect(await db.orm.select().from(metrics).where(eq(metrics.id, unused.id))).toHaveLength(0);
     const page = await (await app.request('/w/mm/metrics')).text();
     expect(page).toContain('Archived (1)');
+    // Names are unique per workspace (any case), so pickers never show two alike.
+    const twin = await app.request('/w/mm/metrics', form({ name: 'activation RATE (7d)', direction: 'up' }));
+    expect(twin.status).toBe(422);
+    expect(await twin.text()).toContain('An archived metric is named');
     // An archived metric is not offered for new hypotheses, until it is restored.
     expect(await (await app.request('/w/mm/hypotheses/new')).text()).not.toContain('Activation rate (7d)');
     expect((await app.request(`/w/mm/metrics/${activation.id}/restore`, form({}))).status).toBe(303);

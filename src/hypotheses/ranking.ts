@@ -48,7 +48,7 @@ function filters(ws: Workspace, q: ListQuery): SQL[] {
   if (q.metricId) where.push(eq(h.metricId, q.metricId));
   if (q.tag)
     where.push(
-      sql`exists (select 1 from hypothesis_tags t where t.hypothesis_id = ${h.id} and t.workspace_id = ${ws.id} and t.tag = ${q.tag})`,
+      sql`exists (select 1 from hypothesis_tags t where t.hypothesis_id = hypotheses.id and t.workspace_id = ${ws.id} and t.tag = ${q.tag})`,
     );
   if (q.q) {
     const like = `%${escapeLike(q.q)}%`;

@@ -11,6 +11,8 @@ export const TAG_MAX = 30;
 export const TAGS_MAX = 10;
 export const LIFT_LIMIT = 10_000;
 export const DAYS_MAX = 365;
+/** Below a tenth of a day, ROTI explodes into meaningless numbers and tops every ranking. */
+export const DAYS_MIN = 0.1;
 export const LEARNINGS_PER_CLOSE_MAX = 10;
 
 const score = (label: string) =>
@@ -41,14 +43,23 @@ export const Tags = z.preprocess(
     return [...new Set(cleaned.filter((t) => t !== ''))];
   },
   z
-    .array(
-      z
-        .string({ error: 'Each tag must be text.' })
-        .max(TAG_MAX, { error: `A tag must be at most ${TAG_MAX} characters.` })
-        .regex(/^[\p{L}\p{N}_-]+$/u, { error: 'Tags use letters, numbers, - and _ only.' }),
-      { error: 'Tags must be a list of words.' },
-    )
-    .max(TAGS_MAX, { error: `At most ${TAGS_MAX} tags.` }),
+    .array(z.string({ error: 'Each tag must be text.' }), { error: 'Tags must be a list of words.' })
+    .max(TAGS_MAX, { error: `At most ${TAGS_MAX} tags.` })
+    // Checked here rather than per item so the message names the tag and sits beside the Tags field.
+    .superRefine((tags, ctx) => {
+      const long = tags.find((t) => t.length > TAG_MAX);
+      if (long)
+        ctx.addIssue({
+          code: 'custom',
+          message: `The tag "${long.slice(0, 20)}…" is over ${TAG_MAX} characters.`,
+        });
+      const odd = tags.find((t) => t.length <= TAG_MAX && !/^[\p{L}\p{N}_-]+$/u.test(t));
+      if (odd)
+        ctx.addIssue({
+          code: 'custom',
+          message: `The tag "${odd}" has other characters than letters, numbers, - and _.`,
+        });
+    }),
 );
 
 const days = (label: string) =>
@@ -56,7 +67,7 @@ const days = (label: string) =>
     `${label} must be a number of person-days.`,
     z
       .number()
-      .positive({ error: `${label} must be more than 0.` })
+      .min(DAYS_MIN, { error: `${label} must be at least ${DAYS_MIN} (about an hour).` })
       .max(DAYS_MAX, { error: `${label} must be at most ${DAYS_MAX}.` }),
   );
 
@@ -87,8 +98,11 @@ export const HypothesisInput = z.object({
     blank,
     z.enum(['draft', 'backlog'], { error: 'A new hypothesis starts as draft or backlog.' }).optional(),
   ),
-  parentId: z.preprocess(blank, z.coerce.number().int().positive().optional()),
-  sourceLearningId: z.preprocess(blank, z.coerce.number().int().positive().optional()),
+  parentId: z.preprocess(blank, id('parentId must be the id of an experiment in this workspace.').optional()),
+  sourceLearningId: z.preprocess(
+    blank,
+    id('sourceLearningId must be the id of a learning in this workspace.').optional(),
+  ),
 });
 export type HypothesisInput = z.output<typeof HypothesisInput>;
 
@@ -159,7 +173,7 @@ export const CloseInput = z.object({
     blank,
     z.coerce
       .number({ error: 'Actual person-days are required.' })
-      .positive({ error: 'Actual person-days must be more than 0.' })
+      .min(DAYS_MIN, { error: `Actual person-days must be at least ${DAYS_MIN} (about an hour).` })
       .max(DAYS_MAX, { error: `Actual person-days must be at most ${DAYS_MAX}.` }),
   ),
   return: optionalNumber(

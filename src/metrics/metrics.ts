@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Db, Tx } from '../../db/client';
 import { type Checklist, hypotheses, learnings, type Metric, metrics, type Workspace } from '../../db/schema';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { emptyChecklist } from './north-star';
 import type { MetricInput, MetricUpdate } from './schemas';
 
@@ -41,6 +41,21 @@ export async function requireMetric(db: Db, ws: Workspace, id: number): Promise<
   return m;
 }
 
+/** Two metrics with one name cannot be told apart in the pickers: refuse the second (any case). */
+async function checkNameFree(tx: Tx, ws: Workspace, name: string, exceptId?: number) {
+  const [twin] = await tx
+    .select({ id: metrics.id, archivedAt: metrics.archivedAt })
+    .from(metrics)
+    .where(and(eq(metrics.workspaceId, ws.id), sql`lower(${metrics.name}) = lower(${name})`));
+  if (twin && twin.id !== exceptId)
+    throw new ValidationError({
+      name:
+        twin.archivedAt == null
+          ? `A metric named "${name}" already exists.`
+          : `An archived metric is named "${name}": restore it instead, or choose another name.`,
+    });
+}
+
 export async function createMetric(
   db: Db,
   ws: Workspace,
@@ -59,6 +74,7 @@ export async function createMetric(
           'conflict',
         );
     }
+    await checkNameFree(tx, ws, input.name);
     const [row] = await tx
       .insert(metrics)
       .values({
@@ -103,6 +119,7 @@ export async function updateMetric(
       .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, id)));
     if (!current) return 'missing';
     if (current.version !== input.version) return 'stale';
+    await checkNameFree(tx, ws, input.name, id);
     await tx
       .update(metrics)
       .set({
@@ -127,15 +144,10 @@ export async function updateMetric(
 }
 
 /**
- * Archives an input metric (it keeps its hypotheses and learnings and drops out of pickers), or deletes
- * it when nothing refers to it. The North Star is never archived: a workspace always has one.
+ * Archives an input metric: it keeps its hypotheses and learnings, drops out of pickers, and can be
+ * restored. The North Star is never archived: a workspace always has one.
  */
-export async function archiveMetric(
-  db: Db,
-  ws: Workspace,
-  id: number,
-  now = Date.now(),
-): Promise<'archived' | 'deleted'> {
+export async function archiveMetric(db: Db, ws: Workspace, id: number, now = Date.now()): Promise<Metric> {
   const outcome = await db.write(async (tx) => {
     const [current] = await tx
       .select()
@@ -143,6 +155,44 @@ export async function archiveMetric(
       .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, id)));
     if (!current) return 'missing' as const;
     if (current.kind === 'north_star') return 'north_star' as const;
+    if (current.archivedAt == null)
+      await tx
+        .update(metrics)
+        .set({ archivedAt: now, version: current.version + 1, updatedAt: now })
+        .where(eq(metrics.id, id));
+    return 'ok' as const;
+  });
+  if (outcome === 'missing') throw new NotFoundError(`No metric #${id} in this workspace.`);
+  if (outcome === 'north_star')
+    throw new ConflictError(
+      'The North Star cannot be archived: a workspace always has exactly one.',
+      'conflict',
+    );
+  return requireMetric(db, ws, id);
+}
+
+/** How many hypotheses and learnings refer to each metric: a metric nothing refers to may be deleted. */
+export async function referenceCounts(db: Db, ws: Workspace): Promise<Map<number, number>> {
+  const rows = await db.orm
+    .select({
+      id: metrics.id,
+      // Named by table: drizzle leaves a one-table select's columns unqualified, and "id" would bind inside.
+      n: sql<number>`(select count(*) from hypotheses h where h.metric_id = metrics.id) + (select count(*) from learnings l where l.metric_id = metrics.id)`,
+    })
+    .from(metrics)
+    .where(eq(metrics.workspaceId, ws.id));
+  return new Map(rows.map((r) => [r.id, Number(r.n)]));
+}
+
+/** Deletes an archived input metric that nothing refers to (a mistake, a typo); anything else is a 409. */
+export async function deleteMetric(db: Db, ws: Workspace, id: number): Promise<void> {
+  const outcome = await db.write(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(metrics)
+      .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, id)));
+    if (!current) return 'missing' as const;
+    if (current.kind === 'north_star' || current.archivedAt == null) return 'active' as const;
     const [used] = await tx
       .select({ n: sql<number>`count(*)` })
       .from(hypotheses)
@@ -151,23 +201,17 @@ export async function archiveMetric(
       .select({ n: sql<number>`count(*)` })
       .from(learnings)
       .where(and(eq(learnings.workspaceId, ws.id), eq(learnings.metricId, id)));
-    if (Number(used?.n) === 0 && Number(learned?.n) === 0) {
-      await tx.delete(metrics).where(eq(metrics.id, id));
-      return 'deleted' as const;
-    }
-    await tx
-      .update(metrics)
-      .set({ archivedAt: now, version: current.version + 1, updatedAt: now })
-      .where(eq(metrics.id, id));
-    return 'archived' as const;
+    if (Number(used?.n) + Number(learned?.n) > 0) return 'used' as const;
+    await tx.delete(metrics).where(eq(metrics.id, id));
+    return 'deleted' as const;
   });
   if (outcome === 'missing') throw new NotFoundError(`No metric #${id} in this workspace.`);
-  if (outcome === 'north_star')
+  if (outcome === 'active') throw new ConflictError('Archive the metric before deleting it.', 'conflict');
+  if (outcome === 'used')
     throw new ConflictError(
-      'The North Star cannot be archived: a workspace always has exactly one.',
+      'Hypotheses or learnings refer to this metric, so it stays archived to keep their history.',
       'conflict',
     );
-  return outcome;
 }
 
 export async function restoreMetric(db: Db, ws: Workspace, id: number, now = Date.now()): Promise<Metric> {

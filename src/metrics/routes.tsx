@@ -8,7 +8,9 @@ import { idParam, parse } from '../validation';
 import {
   archiveMetric,
   createMetric,
+  deleteMetric,
   listMetrics,
+  referenceCounts,
   requireMetric,
   restoreMetric,
   updateMetric,
@@ -23,16 +25,21 @@ export function metricRoutes({ db }: Deps) {
   const NOTICES: Record<string, string> = {
     added: 'Input metric added.',
     saved: 'Saved.',
-    archived: 'Archived: it keeps its hypotheses and learnings and no longer appears in pickers.',
-    deleted: 'Deleted (nothing referred to it).',
+    archived:
+      'Archived: it keeps its hypotheses and learnings, no longer appears in pickers, and can be restored.',
+    deleted: 'Deleted.',
     restored: 'Restored.',
   };
 
   app.get('/w/:slug/metrics', async (c) => {
     const ws = c.get('workspace');
-    const list = await listMetrics(db, ws, { includeArchived: true });
+    const [list, refs] = await Promise.all([
+      listMetrics(db, ws, { includeArchived: true }),
+      referenceCounts(db, ws),
+    ]);
     return c.html(
       <MetricsPage
+        refs={refs}
         ws={ws}
         metrics={list}
         form={emptyForm({ direction: 'up' })}
@@ -50,9 +57,17 @@ export function metricRoutes({ db }: Deps) {
       return c.redirect(`/w/${ws.slug}/metrics?done=added`, 303);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      const list = await listMetrics(db, ws, { includeArchived: true });
+      const [list, refs] = await Promise.all([
+        listMetrics(db, ws, { includeArchived: true }),
+        referenceCounts(db, ws),
+      ]);
       return c.html(
-        <MetricsPage ws={ws} metrics={list} form={{ values: formValues(body), errors: e.fields }} />,
+        <MetricsPage
+          ws={ws}
+          metrics={list}
+          refs={refs}
+          form={{ values: formValues(body), errors: e.fields }}
+        />,
         422,
       );
     }
@@ -96,8 +111,32 @@ export function metricRoutes({ db }: Deps) {
 
   app.post('/w/:slug/metrics/:id/archive', async (c) => {
     const ws = c.get('workspace');
-    const outcome = await archiveMetric(db, ws, idParam(c.req.param('id')));
-    return c.redirect(`/w/${ws.slug}/metrics?done=${outcome}`, 303);
+    await archiveMetric(db, ws, idParam(c.req.param('id')));
+    return c.redirect(`/w/${ws.slug}/metrics?done=archived`, 303);
+  });
+
+  app.post('/w/:slug/metrics/:id/delete', async (c) => {
+    const ws = c.get('workspace');
+    try {
+      await deleteMetric(db, ws, idParam(c.req.param('id')));
+      return c.redirect(`/w/${ws.slug}/metrics?done=deleted`, 303);
+    } catch (e) {
+      if (!(e instanceof ConflictError)) throw e;
+      const [list, refs] = await Promise.all([
+        listMetrics(db, ws, { includeArchived: true }),
+        referenceCounts(db, ws),
+      ]);
+      return c.html(
+        <MetricsPage
+          ws={ws}
+          metrics={list}
+          refs={refs}
+          form={emptyForm({ direction: 'up' })}
+          problem={e.message}
+        />,
+        409,
+      );
+    }
   });
 
   app.post('/w/:slug/metrics/:id/restore', async (c) => {

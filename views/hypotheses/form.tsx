@@ -186,7 +186,7 @@ export function HypothesisFieldset(props: {
             state={s}
             type="number"
             step="any"
-            min={0}
+            min={0.1}
             hint="Needed to pick it into a batch and for expected ROTI."
           />
         </div>

@@ -48,7 +48,15 @@ export function MetricFields(props: { state: FormState }) {
   );
 }
 
-export function MetricsPage(props: { ws: Workspace; metrics: Metric[]; form: FormState; notice?: string }) {
+export function MetricsPage(props: {
+  ws: Workspace;
+  metrics: Metric[];
+  /** How many hypotheses and learnings refer to each metric (an unused archived metric can be deleted). */
+  refs: Map<number, number>;
+  form: FormState;
+  notice?: string;
+  problem?: string;
+}) {
   const { ws } = props;
   const northStar = props.metrics.find((m) => m.kind === 'north_star');
   const active = props.metrics.filter((m) => m.kind === 'input' && m.archivedAt == null);
@@ -60,6 +68,11 @@ export function MetricsPage(props: { ws: Workspace; metrics: Metric[]; form: For
       {props.notice ? (
         <p class="alert ok" role="status">
           {props.notice}
+        </p>
+      ) : null}
+      {props.problem ? (
+        <p class="alert warn" role="alert">
+          {props.problem}
         </p>
       ) : null}
       <p>
@@ -140,6 +153,21 @@ export function MetricsPage(props: { ws: Workspace; metrics: Metric[]; form: For
                     Restore
                   </button>
                 </form>
+                {(props.refs.get(m.id) ?? 0) === 0 ? (
+                  <>
+                    {' · '}
+                    <form method="post" action={`${base}/metrics/${m.id}/delete`} class="inline">
+                      <button type="submit" class="link">
+                        Delete for good<span class="sr-only"> {m.name}</span>
+                      </button>
+                    </form>
+                  </>
+                ) : (
+                  <span class="muted small">
+                    {' '}
+                    · kept for the history of {props.refs.get(m.id)} hypotheses and learnings
+                  </span>
+                )}
               </li>
             ))}
           </ul>
