@@ -329,6 +329,8 @@ describe('hypotheses', () => {
       [{ metricId: '99999' }, 'Choose one of this workspace’s input metrics.'],
       [{ metricId: String(foreign.id) }, 'Choose one of this workspace’s input metrics.'],
       [{ expectedLift: 'lots' }, 'Expected lift must be a percentage'],
+      [{ tags: 'ok, bad tag!' }, 'The tag &quot;bad-tag!&quot; has other characters than letters'],
+      [{ estimatedDays: '0.01' }, 'Estimated person-days must be at least 0.1'],
     ] as const) {
       const bad = await app.request('/w/hh/hypotheses', form({ ...good, ...patch }));
       expect(bad.status, message).toBe(422);
@@ -587,8 +589,9 @@ describe('hypotheses', () => {
     const draft = await requireHypothesis(db, ws, draftId);
     expect(draft).toMatchObject({ status: 'draft', parentId: closed.id, metricId: closed.metricId });
     expect(draft.rationale).toContain('Short emails get read');
-    const page = await (await app.request(`/w/ff/hypotheses/${draftId}`)).text();
+    const page = await (await app.request(`/w/ff/hypotheses/${draftId}?done=followup`)).text();
     expect(page).toContain('Follows up');
+    expect(page).toContain('<details class="panel" open="">');
 
     const learningId = closed.learnings[0]?.id;
     const fromLearning = await app.request(`/w/ff/learnings/${learningId}/follow-up`, form({}));

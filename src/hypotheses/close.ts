@@ -203,8 +203,9 @@ export async function followUpFromLearning(
     .limit(1);
   return {
     title: truncate(`Build on: ${learning.statement}`, 140),
-    change: 'Describe the change that builds on this learning.',
-    outcome: 'Describe the movement you expect.',
+    // A draft: the team rewrites these in triage; they say where they came from rather than pretend.
+    change: truncate(`(draft) act on what we learned: ${learning.statement}`, 2000),
+    outcome: 'move the way this learning predicts (rewrite before accepting)',
     rationale: truncate(`Learning (${learning.status}): ${learning.statement}`, 2000),
     metricId: metricId as number,
     tags: [],

@@ -247,8 +247,11 @@ export function hypothesisRoutes({ db }: Deps) {
   app.get('/w/:slug/hypotheses/:id', async (c) => {
     const ws = c.get('workspace');
     const h = await requireHypothesis(db, ws, idParam(c.req.param('id')));
-    const done = DONE[c.req.query('done') ?? ''];
-    return detail(c, await detailProps(ws, h, done ? { alert: { tone: 'ok', message: done } } : {}));
+    const key = c.req.query('done') ?? '';
+    const done = DONE[key];
+    // A fresh follow-up opens with its edit form: it is a prefill to rewrite, not a finished hypothesis.
+    const extra = done ? { alert: { tone: 'ok' as const, message: done }, openEdit: key === 'followup' } : {};
+    return detail(c, await detailProps(ws, h, extra));
   });
 
   app.post('/w/:slug/hypotheses/:id', async (c) => {

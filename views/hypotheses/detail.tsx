@@ -96,8 +96,9 @@ export function ClosePreview(props: { h: HypothesisWithTags; state: FormState })
         }
       />
       <p class="figures" aria-live="polite">
-        Lift: <strong>{fmtLift(observedLift)}</strong> · ROTI:{' '}
-        <strong>{r == null ? '—' : `${r.toFixed(2)} per person-day`}</strong>
+        Lift: <strong>{fmtLift(observedLift)}</strong>
+        {observedLift == null && num(v.baseline) === 0 ? ' (a baseline of 0 has no relative lift)' : ''} ·
+        ROTI: <strong>{r == null ? '—' : `${r.toFixed(2)} per person-day`}</strong>
       </p>
     </div>
   );
