@@ -715,3 +715,18 @@ describe('full loop', () => {
     expect(tree).toContain('Teams activate when invited by a peer');
   });
 });
+
+describe('redirects', () => {
+  it('rebuilds the return address from parsed filters, never from raw client text', async () => {
+    const { app, db } = await testApp();
+    const ws = await makeWorkspace(db, { slug: 'rd' });
+    const l = await makeLearning(db, ws, { statement: 'Something' });
+    const res = await app.request(
+      `/w/rd/learnings/${l.id}/status`,
+      form({ status: 'supported', version: 1, back: 'q=x&evil=%0d%0aSet-Cookie:%20a=b&status=nope' }),
+    );
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/w/rd/learnings?done=status#l-${l.id}`);
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+});

@@ -6,6 +6,7 @@ import {
   type LearningNotice,
   LearningResults,
   LearningsPage,
+  learningsQueryString,
 } from '../../views/learnings/page';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ValidationError } from '../errors';
@@ -64,7 +65,10 @@ export function learningRoutes({ db }: Deps) {
     const ws = c.get('workspace');
     const id = idParam(c.req.param('id'));
     const body = await c.req.parseBody();
-    const back = typeof body.back === 'string' ? body.back : '';
+    // The filters to return to, re-parsed so nothing the client sent ends up raw in a Location header.
+    const back = learningsQueryString(
+      learningQuery(Object.fromEntries(new URLSearchParams(typeof body.back === 'string' ? body.back : ''))),
+    );
     let notice: LearningNotice | undefined;
     let status: 200 | 409 | 422 = 200;
     try {
