@@ -52,3 +52,23 @@ export function idParam(raw: string | undefined): number {
     throw new NotFoundError('There is nothing with that id here.');
   return id;
 }
+
+type FormBody = Record<string, string | File | (string | File)[]>;
+
+/**
+ * The request's form fields. A body that is not a form at all (a broken multipart upload, a client
+ * bug) is bad input: a 422 with a message, not a 500.
+ */
+export async function readForm(
+  c: { req: { parseBody(options?: { all?: boolean }): Promise<FormBody> } },
+  options?: { all?: boolean },
+): Promise<FormBody> {
+  try {
+    return await c.req.parseBody(options);
+  } catch {
+    throw new ValidationError(
+      { _: 'The form could not be read. Reload the page and try again.' },
+      'The form could not be read. Reload the page and try again.',
+    );
+  }
+}

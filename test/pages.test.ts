@@ -730,3 +730,51 @@ describe('redirects', () => {
     expect(res.headers.get('set-cookie')).toBeNull();
   });
 });
+
+describe('hostile input', () => {
+  it('answers a body that is not a form, absurd values and foreign ids with messages, never a 500', async () => {
+    const { app, db } = await testApp();
+    const ws = await makeWorkspace(db, { slug: 'ho' });
+    const other = await makeWorkspace(db, { slug: 'ot' });
+    const foreignLearning = await makeLearning(db, other, { statement: 'Not yours' });
+    const broken = await app.request('/workspaces', {
+      method: 'POST',
+      body: 'garbage',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz', Origin: 'http://localhost' },
+    });
+    expect(broken.status).toBe(422);
+    expect(await broken.text()).toContain('The form could not be read');
+
+    const h = await moveTo(db, ws, await makeHypothesis(db, ws), 'running');
+    const huge = await app.request(
+      `/w/ho/hypotheses/${h.id}/close`,
+      form({ outcome: 'won', baseline: '1e308', observed: '-1e308', actualDays: '1', newStatement: 'x' }),
+    );
+    expect(huge.status).toBe(422);
+    expect(await huge.text()).toContain('Baseline is out of range.');
+    const tiny = await app.request(
+      `/w/ho/hypotheses/${h.id}/close`,
+      form({ outcome: 'won', baseline: '1e-320', observed: '1', actualDays: '1', newStatement: 'x' }),
+    );
+    expect(tiny.status).toBe(303);
+    expect((await requireHypothesis(db, ws, h.id)).lift).toBeNull();
+
+    const m = (await makeInput(db, ws)).id;
+    const res = await app.request(
+      '/w/ho/hypotheses',
+      form({
+        title: 't',
+        change: 'c',
+        outcome: 'o',
+        rationale: 'r',
+        metricId: m,
+        impact: 5,
+        confidence: 5,
+        ease: 5,
+        sourceLearningId: foreignLearning.id,
+      }),
+    );
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('The source learning is not in this workspace.');
+  });
+});

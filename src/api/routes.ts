@@ -132,9 +132,6 @@ export function apiRoutes({ db }: Deps) {
   api.post('/workspaces/:slug/hypotheses', async (c) => {
     const ws = c.get('workspace');
     const input = parse(HypothesisInput, await readJson(c));
-    // createHypothesis checks the metric and the parent; the source learning is checked here.
-    if (input.sourceLearningId != null && !(await getLearning(db, ws, input.sourceLearningId)))
-      throw new ValidationError({ sourceLearningId: 'That learning is not in this workspace.' });
     return c.json(await hypothesisJson(ws, await createHypothesis(db, ws, input)), 201);
   });
 

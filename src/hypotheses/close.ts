@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { hypotheses, hypothesisLearnings, learnings, metrics, type Workspace } from '../../db/schema';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
@@ -183,7 +183,7 @@ export async function followUpFromLearning(
     const [fallback] = await db.orm
       .select()
       .from(metrics)
-      .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.kind, 'input')))
+      .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.kind, 'input'), isNull(metrics.archivedAt)))
       .orderBy(metrics.id);
     if (!fallback)
       throw new ValidationError({ metricId: 'Add an input metric first: every hypothesis targets one.' });

@@ -4,6 +4,7 @@ import {
   type Hypothesis,
   hypotheses,
   hypothesisTags,
+  learnings,
   metrics,
   type Status,
   type Workspace,
@@ -102,6 +103,14 @@ export async function createHypothesis(
         .from(hypotheses)
         .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, input.parentId)));
       if (!parent) throw new ValidationError({ parentId: 'The parent experiment is not in this workspace.' });
+    }
+    if (input.sourceLearningId != null) {
+      const [source] = await tx
+        .select({ id: learnings.id })
+        .from(learnings)
+        .where(and(eq(learnings.workspaceId, ws.id), eq(learnings.id, input.sourceLearningId)));
+      if (!source)
+        throw new ValidationError({ sourceLearningId: 'The source learning is not in this workspace.' });
     }
     const estimatedDays = input.estimatedDays ?? null;
     const [row] = await tx

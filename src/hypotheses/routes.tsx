@@ -18,7 +18,7 @@ import { ConflictError, type FieldErrors, ValidationError } from '../errors';
 import { isHtmx, respond } from '../htmx';
 import { learningsForMetric, learningsOfHypothesis } from '../learnings/learnings';
 import { activeInputs, requireMetric } from '../metrics/metrics';
-import { idParam, parse } from '../validation';
+import { idParam, parse, readForm } from '../validation';
 import { closeHypothesis, followUpFromHypothesis } from './close';
 import {
   createHypothesis,
@@ -164,7 +164,7 @@ export function hypothesisRoutes({ db }: Deps) {
   app.post('/w/:slug/hypotheses/:id/score', async (c) => {
     const ws = c.get('workspace');
     const id = idParam(c.req.param('id'));
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     const back = typeof body.back === 'string' ? body.back : 'status=backlog';
     const q = backlogListQuery(Object.fromEntries(new URLSearchParams(back)));
     let notice: RowNotice;
@@ -223,7 +223,7 @@ export function hypothesisRoutes({ db }: Deps) {
 
   app.post('/w/:slug/hypotheses', async (c) => {
     const ws = c.get('workspace');
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     try {
       const h = await createHypothesis(db, ws, parse(HypothesisInput, body));
       return c.redirect(`/w/${ws.slug}/hypotheses/${h.id}?done=created`, 303);
@@ -257,7 +257,7 @@ export function hypothesisRoutes({ db }: Deps) {
   app.post('/w/:slug/hypotheses/:id', async (c) => {
     const ws = c.get('workspace');
     const id = idParam(c.req.param('id'));
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     try {
       await updateHypothesis(db, ws, id, parse(HypothesisPatch, { tags: '', ...body }));
       return c.redirect(`/w/${ws.slug}/hypotheses/${id}?done=saved`, 303);
@@ -292,7 +292,7 @@ export function hypothesisRoutes({ db }: Deps) {
   app.post('/w/:slug/hypotheses/:id/transition', async (c) => {
     const ws = c.get('workspace');
     const id = idParam(c.req.param('id'));
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     try {
       const input = parse(TransitionInput, body);
       await transitionHypothesis(db, ws, id, input.to, input.version);
@@ -310,14 +310,14 @@ export function hypothesisRoutes({ db }: Deps) {
   app.post('/w/:slug/hypotheses/:id/close/preview', async (c) => {
     const ws = c.get('workspace');
     const h = await requireHypothesis(db, ws, idParam(c.req.param('id')));
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     return c.html(<ClosePreview h={h} state={emptyForm(formValues(body))} />);
   });
 
   app.post('/w/:slug/hypotheses/:id/close', async (c) => {
     const ws = c.get('workspace');
     const id = idParam(c.req.param('id'));
-    const body = await c.req.parseBody({ all: true });
+    const body = await readForm(c, { all: true });
     try {
       await closeHypothesis(db, ws, id, parse(CloseInput, closeInputFrom(body)));
       return c.redirect(`/w/${ws.slug}/hypotheses/${id}?done=closed`, 303);

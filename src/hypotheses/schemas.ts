@@ -11,6 +11,8 @@ export const TAG_MAX = 30;
 export const TAGS_MAX = 10;
 export const LIFT_LIMIT = 10_000;
 export const DAYS_MAX = 365;
+/** Metric values beyond a trillion are typos, and would overflow the lift. */
+export const VALUE_LIMIT = 1e12;
 /** Below a tenth of a day, ROTI explodes into meaningless numbers and tops every ranking. */
 export const DAYS_MIN = 0.1;
 export const LEARNINGS_PER_CLOSE_MAX = 10;
@@ -183,8 +185,20 @@ export const CloseInput = z.object({
       .min(RETURN_MIN, { error: `Return must be a number from ${RETURN_MIN} to ${RETURN_MAX}.` })
       .max(RETURN_MAX, { error: `Return must be a number from ${RETURN_MIN} to ${RETURN_MAX}.` }),
   ),
-  baseline: optionalNumber('Baseline must be a number.'),
-  observed: optionalNumber('Observed value must be a number.'),
+  baseline: optionalNumber(
+    'Baseline must be a number.',
+    z
+      .number()
+      .min(-VALUE_LIMIT, { error: 'Baseline is out of range.' })
+      .max(VALUE_LIMIT, { error: 'Baseline is out of range.' }),
+  ),
+  observed: optionalNumber(
+    'Observed value must be a number.',
+    z
+      .number()
+      .min(-VALUE_LIMIT, { error: 'Observed value is out of range.' })
+      .max(VALUE_LIMIT, { error: 'Observed value is out of range.' }),
+  ),
   learnings: z
     .array(CloseLearning, { error: 'Record at least one learning.' })
     .min(1, {

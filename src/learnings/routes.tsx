@@ -14,7 +14,7 @@ import { isHtmx, respond } from '../htmx';
 import { followUpFromLearning } from '../hypotheses/close';
 import { createHypothesis } from '../hypotheses/hypotheses';
 import { listMetrics } from '../metrics/metrics';
-import { idParam, parse } from '../validation';
+import { idParam, parse, readForm } from '../validation';
 import { createLearning, getLearning, listLearnings, setLearningStatus } from './learnings';
 import { LearningInput, LearningQuery, LearningStatusInput } from './schemas';
 
@@ -50,7 +50,7 @@ export function learningRoutes({ db }: Deps) {
 
   app.post('/w/:slug/learnings', async (c) => {
     const ws = c.get('workspace');
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     try {
       await createLearning(db, ws, parse(LearningInput, body));
       return c.redirect(`/w/${ws.slug}/learnings?done=added`, 303);
@@ -64,7 +64,7 @@ export function learningRoutes({ db }: Deps) {
   app.post('/w/:slug/learnings/:id/status', async (c) => {
     const ws = c.get('workspace');
     const id = idParam(c.req.param('id'));
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     // The filters to return to, re-parsed so nothing the client sent ends up raw in a Location header.
     const back = learningsQueryString(
       learningQuery(Object.fromEntries(new URLSearchParams(typeof body.back === 'string' ? body.back : ''))),

@@ -4,7 +4,7 @@ import { emptyForm, formValues } from '../../views/components/form';
 import { MetricEditPage, MetricsPage, metricValues } from '../../views/metrics/page';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ValidationError } from '../errors';
-import { idParam, parse } from '../validation';
+import { idParam, parse, readForm } from '../validation';
 import {
   archiveMetric,
   createMetric,
@@ -50,7 +50,7 @@ export function metricRoutes({ db }: Deps) {
 
   app.post('/w/:slug/metrics', async (c) => {
     const ws = c.get('workspace');
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     try {
       const input = parse(InputMetricForm, body);
       await createMetric(db, ws, { ...input, kind: 'input' });
@@ -83,7 +83,7 @@ export function metricRoutes({ db }: Deps) {
     const ws = c.get('workspace');
     const id = idParam(c.req.param('id'));
     const metric = await requireMetric(db, ws, id);
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     try {
       await updateMetric(db, ws, id, parse(MetricUpdate, body));
       return c.redirect(`/w/${ws.slug}/metrics?done=saved`, 303);

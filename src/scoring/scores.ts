@@ -42,7 +42,9 @@ export function lift(
   observed: number | null | undefined,
 ): number | null {
   if (baseline == null || observed == null || baseline === 0) return null;
-  return round(((observed - baseline) / Math.abs(baseline)) * 100, 2);
+  const value = ((observed - baseline) / Math.abs(baseline)) * 100;
+  // A near-zero baseline can overflow to Infinity, which has no meaning as a lift (nor a place in SQL).
+  return Number.isFinite(value) ? round(value, 2) : null;
 }
 
 /**

@@ -13,7 +13,7 @@ import { learningsForMetric } from '../learnings/learnings';
 import { activeInputs, countsByMetric, createMetric, getNorthStar, updateMetric } from '../metrics/metrics';
 import { NSM_CHECKS } from '../metrics/north-star';
 import { ChecklistInput, NorthStarInput } from '../metrics/schemas';
-import { parse } from '../validation';
+import { parse, readForm } from '../validation';
 import { SettingsInput, WorkspaceWithNorthStarInput } from './schemas';
 import { createWorkspace, listWorkspaces, updateWorkspaceSettings } from './workspaces';
 
@@ -35,7 +35,7 @@ export function workspaceRoutes({ db }: Deps) {
   app.get('/', async (c) => c.html(await home()));
 
   app.post('/workspaces', async (c) => {
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     try {
       const input = parse(WorkspaceWithNorthStarInput, body);
       const ws = await createWorkspace(db, input, {
@@ -84,7 +84,7 @@ export function workspaceRoutes({ db }: Deps) {
 
   app.post('/w/:slug/north-star', async (c) => {
     const ws = c.get('workspace');
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     const northStar = await getNorthStar(db, ws);
     try {
       const input = parse(NorthStarInput, body);
@@ -160,7 +160,7 @@ export function workspaceRoutes({ db }: Deps) {
 
   app.post('/w/:slug/settings', async (c) => {
     const ws = c.get('workspace');
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     try {
       await updateWorkspaceSettings(db, ws, parse(SettingsInput, body));
       return c.redirect(`/w/${ws.slug}/settings?saved=1`, 303);
