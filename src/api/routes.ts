@@ -21,7 +21,7 @@ import {
   ListQuery,
   TransitionInput,
 } from '../hypotheses/schemas';
-import { getLearning, learningsOfHypothesis, listLearnings } from '../learnings/learnings';
+import { learningsOfHypothesis, listLearnings } from '../learnings/learnings';
 import { LearningQuery } from '../learnings/schemas';
 import { createMetric, listMetrics } from '../metrics/metrics';
 import { MetricInput } from '../metrics/schemas';
