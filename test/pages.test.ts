@@ -778,3 +778,52 @@ describe('hostile input', () => {
     expect(await res.text()).toContain('The source learning is not in this workspace.');
   });
 });
+
+describe('review follow-ups', () => {
+  it('names a missing North Star with its checklist in one save', async () => {
+    const { app, db } = await testApp();
+    await makeWorkspace(db, { slug: 'no-nsm', northStar: false });
+    expect(await (await app.request('/w/no-nsm')).text()).toContain('Name your North Star');
+    const res = await app.request(
+      '/w/no-nsm/north-star',
+      form({
+        name: 'Weekly active teams',
+        direction: 'up',
+        check_vision: 'pass',
+        note_vision: 'It is the vision',
+      }),
+    );
+    expect(res.status).toBe(303);
+    const [nsm] = await db.orm.select().from(metrics).where(eq(metrics.kind, 'north_star'));
+    expect(nsm?.checklist?.vision).toEqual({ pass: true, note: 'It is the vision' });
+    expect(await (await app.request('/w/no-nsm')).text()).toContain('1/7 checks pass');
+  });
+
+  it('filters closed experiments by outcome, as the tree’s won and lost links do', async () => {
+    const { app, db } = await testApp();
+    const ws = await makeWorkspace(db, { slug: 'oc' });
+    await closeAs(db, ws, await makeHypothesis(db, ws, { title: 'A winner' }), { outcome: 'won' });
+    await closeAs(db, ws, await makeHypothesis(db, ws, { title: 'A loser' }), { outcome: 'lost' });
+    const tree = await (await app.request('/w/oc')).text();
+    expect(tree).toContain('status=done&amp;result=won');
+    const won = await (await app.request('/w/oc/backlog?status=done&result=won')).text();
+    expect(won).toContain('A winner');
+    expect(won).not.toContain('A loser');
+  });
+
+  it('lets a close support or contradict a workspace-wide learning', async () => {
+    const { app, db } = await testApp();
+    const ws = await makeWorkspace(db, { slug: 'wl' });
+    const h = await moveTo(db, ws, await makeHypothesis(db, ws), 'running');
+    const wide = await makeLearning(db, ws, { statement: 'Teams buy what their admins see first' });
+    const page = await (await app.request(`/w/wl/hypotheses/${h.id}`)).text();
+    expect(page).toContain(`name="link_${wide.id}"`);
+    const res = await app.request(
+      `/w/wl/hypotheses/${h.id}/close`,
+      form({ outcome: 'lost', actualDays: '1', return: '2', [`link_${wide.id}`]: 'contradicts' }),
+    );
+    expect(res.status).toBe(303);
+    const learned = await (await app.request('/w/wl/learnings')).text();
+    expect(learned).toContain('Contradicted by');
+  });
+});

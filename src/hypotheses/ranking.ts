@@ -18,8 +18,9 @@ function orderFor(sort: Sort) {
 }
 
 /**
- * How many backlog hypotheses of the workspace rank strictly ahead of the outer row: a count over the
- * ranking index's range, so the rank of a page of 50 rows costs 50 short index walks.
+ * How many backlog hypotheses of the workspace rank strictly ahead of the outer row. It counts over the
+ * (workspace, status) prefix of the ranking index, so a filtered page costs rows × backlog size in index
+ * entries (the unfiltered backlog, the common case, numbers rows by position and skips it).
  */
 function aheadCount(sort: Sort): SQL<number> {
   // The outer row is named by its table on purpose: drizzle leaves columns unqualified in a one-table
@@ -46,6 +47,7 @@ function filters(ws: Workspace, q: ListQuery): SQL[] {
   const where: SQL[] = [eq(h.workspaceId, ws.id)];
   if (q.status) where.push(eq(h.status, q.status));
   if (q.metricId) where.push(eq(h.metricId, q.metricId));
+  if (q.result) where.push(eq(h.result, q.result));
   if (q.tag)
     where.push(
       sql`exists (select 1 from hypothesis_tags t where t.hypothesis_id = hypotheses.id and t.workspace_id = ${ws.id} and t.tag = ${q.tag})`,
@@ -59,7 +61,8 @@ function filters(ws: Workspace, q: ListQuery): SQL[] {
   return where;
 }
 
-const isUnfilteredBacklog = (q: ListQuery) => q.status === 'backlog' && !q.metricId && !q.tag && !q.q;
+const isUnfilteredBacklog = (q: ListQuery) =>
+  q.status === 'backlog' && !q.metricId && !q.tag && !q.q && !q.result;
 
 /** The ranking query itself (exported so a test can check its plan walks the index). */
 export function rankedQuery(db: Db, ws: Workspace, q: ListQuery) {

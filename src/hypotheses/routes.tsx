@@ -16,7 +16,7 @@ import { NewHypothesisPage } from '../../views/hypotheses/new';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, type FieldErrors, ValidationError } from '../errors';
 import { isHtmx, respond } from '../htmx';
-import { learningsForMetric, learningsOfHypothesis } from '../learnings/learnings';
+import { learningsForClose, learningsForMetric, learningsOfHypothesis } from '../learnings/learnings';
 import { activeInputs, requireMetric } from '../metrics/metrics';
 import { idParam, parse, readForm } from '../validation';
 import { closeHypothesis, followUpFromHypothesis } from './close';
@@ -71,7 +71,13 @@ function closeInputFrom(body: Body): unknown {
 function closeFieldErrors(fields: FieldErrors): FieldErrors {
   const out: FieldErrors = {};
   for (const [k, v] of Object.entries(fields)) {
-    const key = k.startsWith('learnings') ? (k.endsWith('statement') ? 'newStatement' : 'newStatement') : k;
+    // A problem with the new statement (or with having none) sits beside the statement box; one about a
+    // linked learning is shown in the form's summary.
+    const key = !k.startsWith('learnings')
+      ? k
+      : k === 'learnings' || k.endsWith('statement')
+        ? 'newStatement'
+        : 'learnings';
     out[key] ??= v;
   }
   return out;
@@ -85,12 +91,13 @@ export function hypothesisRoutes({ db }: Deps) {
     h: HypothesisWithTags,
     extra: Partial<DetailProps> = {},
   ): Promise<DetailProps> {
-    const [metric, inputs, rank, linked, metricLearnings] = await Promise.all([
+    const [metric, inputs, rank, linked, metricLearnings, closeLearnings] = await Promise.all([
       requireMetric(db, ws, h.metricId),
       activeInputs(db, ws),
       rankOf(db, ws, h.id),
       learningsOfHypothesis(db, ws, h.id),
       learningsForMetric(db, ws, h.metricId, 20),
+      h.status === 'running' ? learningsForClose(db, ws, h.metricId) : Promise.resolve([]),
     ]);
     const family = await db.orm
       .select({
@@ -118,6 +125,7 @@ export function hypothesisRoutes({ db }: Deps) {
       rank,
       linked,
       metricLearnings,
+      closeLearnings,
       parent,
       children: family,
       edit: emptyForm(hypothesisValues(h)),

@@ -225,6 +225,10 @@ export const ListQuery = z.object({
     z.coerce.number({ error: 'metricId must be a number.' }).int().positive().optional(),
   ),
   tag: z.preprocess(blank, z.string().trim().toLowerCase().max(TAG_MAX).optional()),
+  result: z.preprocess(
+    blank,
+    z.enum(OUTCOMES, { error: `result must be one of: ${OUTCOMES.join(', ')}.` }).optional(),
+  ),
   q: z.preprocess(
     blank,
     z.string().trim().max(200, { error: 'Search text is at most 200 characters.' }).optional(),

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
   hypotheses,
@@ -99,6 +99,23 @@ export async function listLearnings(
 /** The learnings of one input metric with the closed experiments behind them (shown while writing). */
 export function learningsForMetric(db: Db, ws: Workspace, metricId: number, limit = 10) {
   return listLearnings(db, ws, { metricId }, limit);
+}
+
+/**
+ * The learnings a close can support or contradict: those on the experiment's metric and the
+ * workspace-wide ones (no metric), newest first.
+ */
+export async function learningsForClose(db: Db, ws: Workspace, metricId: number, limit = 50) {
+  const rows = await db.orm
+    .select(columns)
+    .from(learnings)
+    .leftJoin(metrics, eq(metrics.id, learnings.metricId))
+    .where(
+      and(eq(learnings.workspaceId, ws.id), or(eq(learnings.metricId, metricId), isNull(learnings.metricId))),
+    )
+    .orderBy(desc(learnings.createdAt), desc(learnings.id))
+    .limit(limit);
+  return withExperiments(db, ws, rows);
 }
 
 export async function getLearning(

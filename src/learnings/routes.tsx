@@ -95,7 +95,7 @@ export function learningRoutes({ db }: Deps) {
       emptyForm(),
       notice?.message,
     );
-    return c.html(<LearningsPage {...props} />, status);
+    return c.html(<LearningsPage {...props} noticeTone={status === 200 ? 'ok' : 'warn'} />, status);
   });
 
   app.post('/w/:slug/learnings/:id/follow-up', async (c) => {
@@ -107,7 +107,7 @@ export function learningRoutes({ db }: Deps) {
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       const props = await page(ws, {}, emptyForm(), Object.values(e.fields).join(' '));
-      return c.html(<LearningsPage {...props} />, 422);
+      return c.html(<LearningsPage {...props} noticeTone="warn" />, 422);
     }
   });
 

@@ -59,7 +59,7 @@ async function checkNameFree(tx: Tx, ws: Workspace, name: string, exceptId?: num
 export async function createMetric(
   db: Db,
   ws: Workspace,
-  input: MetricInput,
+  input: MetricInput & { checklist?: Checklist },
   now = Date.now(),
 ): Promise<Metric> {
   return db.write(async (tx) => {
@@ -87,7 +87,7 @@ export async function createMetric(
         owner: input.owner,
         currentValue: input.currentValue ?? null,
         target: input.target ?? null,
-        checklist: input.kind === 'north_star' ? emptyChecklist() : null,
+        checklist: input.kind === 'north_star' ? (input.checklist ?? emptyChecklist()) : null,
         createdAt: now,
         updatedAt: now,
       })

@@ -117,8 +117,7 @@ export function workspaceRoutes({ db }: Deps) {
           checklist,
         });
       } else {
-        const created = await createMetric(db, ws, { ...fields, kind: 'north_star' });
-        await updateMetric(db, ws, created.id, { ...fields, version: created.version, checklist });
+        await createMetric(db, ws, { ...fields, kind: 'north_star', checklist });
       }
       return c.redirect(`/w/${ws.slug}/north-star?saved=1`, 303);
     } catch (e) {

@@ -1,4 +1,4 @@
-import type { Metric, Status, Workspace } from '../../db/schema';
+import { type Metric, OUTCOMES, type Status, type Workspace } from '../../db/schema';
 import { STATUS_LABELS } from '../../src/hypotheses/lifecycle';
 import type { RankedItem } from '../../src/hypotheses/ranking';
 import type { ListQuery } from '../../src/hypotheses/schemas';
@@ -14,6 +14,7 @@ export function backlogQuery(q: ListQuery): string {
   p.set('status', q.status ?? 'all');
   if (q.metricId) p.set('metricId', String(q.metricId));
   if (q.tag) p.set('tag', q.tag);
+  if (q.result) p.set('result', q.result);
   if (q.q) p.set('q', q.q);
   if (q.sort !== 'ice') p.set('sort', q.sort);
   if (q.offset) p.set('offset', String(q.offset));
@@ -83,7 +84,7 @@ export function BacklogResults(props: {
       </p>
       {items.length === 0 ? (
         <div class="empty card">
-          {q.q || q.tag || q.metricId ? (
+          {q.q || q.tag || q.metricId || q.result ? (
             <p>
               Nothing matches these filters. <a href={`${base}/backlog`}>Clear the filters</a>.
             </p>

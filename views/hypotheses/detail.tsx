@@ -23,8 +23,10 @@ export type DetailProps = {
   inputs: Metric[];
   rank: number | null;
   linked: LinkedLearning[];
-  /** Learnings on the same input metric (the panel, and the ones a close can support or contradict). */
+  /** Learnings on the same input metric (the panel beside the page). */
   metricLearnings: LearningWithExperiments[];
+  /** The learnings a close can support or contradict (this metric's and the workspace-wide ones). */
+  closeLearnings: LearningWithExperiments[];
   parent?: Related;
   children: Related[];
   edit: FormState;
@@ -176,13 +178,13 @@ function CloseForm(props: DetailProps) {
               { value: 'rejected', label: 'Rejected' },
             ]}
           />
-          {props.metricLearnings.length ? (
+          {props.closeLearnings.length ? (
             <>
               <p class="hint">
                 …or say how this result bears on what the team already believes about {props.metric.name}:
               </p>
               <ul class="link-learnings">
-                {props.metricLearnings.map((l) => (
+                {props.closeLearnings.map((l) => (
                   <li>
                     <Select
                       name={`link_${l.id}`}

@@ -159,6 +159,8 @@ export function LearningsPage(props: {
   items: LearningWithExperiments[];
   form: FormState;
   notice?: string;
+  /** A refusal reads as a warning, not as a success. */
+  noticeTone?: 'ok' | 'warn';
 }) {
   const { ws, q } = props;
   const base = `/w/${ws.slug}`;
@@ -167,7 +169,10 @@ export function LearningsPage(props: {
       <h1>Learnings</h1>
       <p class="lede">What the team now believes, and the experiments behind it.</p>
       {props.notice ? (
-        <p class="alert ok" role="status">
+        <p
+          class={`alert ${props.noticeTone ?? 'ok'}`}
+          role={props.noticeTone === 'warn' ? 'alert' : 'status'}
+        >
           {props.notice}
         </p>
       ) : null}

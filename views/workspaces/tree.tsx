@@ -104,13 +104,13 @@ export function TreeFragment(props: { ws: Workspace; northStar?: Metric; inputs:
                 </div>
                 <div>
                   <dt>
-                    <a href={`${base}/backlog?metricId=${m.id}&status=done`}>Won</a>
+                    <a href={`${base}/backlog?metricId=${m.id}&status=done&result=won`}>Won</a>
                   </dt>
                   <dd>{m.counts.won}</dd>
                 </div>
                 <div>
                   <dt>
-                    <a href={`${base}/backlog?metricId=${m.id}&status=done`}>Lost</a>
+                    <a href={`${base}/backlog?metricId=${m.id}&status=done&result=lost`}>Lost</a>
                   </dt>
                   <dd>{m.counts.lost}</dd>
                 </div>
