@@ -246,6 +246,17 @@ export function BacklogPage(props: {
             </select>
           </div>
           <div class="field">
+            <label for="result">Outcome</label>
+            <select id="result" name="result">
+              <option value="">Any outcome</option>
+              {OUTCOMES.map((o) => (
+                <option value={o} selected={q.result === o}>
+                  {o[0]?.toUpperCase() + o.slice(1)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
             <label for="sort">Rank by</label>
             <select id="sort" name="sort">
               <option value="ice" selected={q.sort === 'ice'}>
