@@ -10,7 +10,7 @@ import { ErrorFragment, ErrorPage } from '../views/errors/pages';
 import { apiRoutes } from './api/routes';
 import { assetRoutes } from './assets';
 import type { AppEnv, Deps } from './env';
-import { isDomainError } from './errors';
+import { isDomainError, logBug } from './errors';
 import { isHtmx } from './htmx';
 import { hypothesisRoutes } from './hypotheses/routes';
 import { learningRoutes } from './learnings/routes';
@@ -115,14 +115,7 @@ export function createApp(deps: Deps) {
       if (api) return c.json({ error: { code: 'forbidden', message } }, 403);
       return c.html(<ErrorPage title="Refused" message={message} />, 403);
     }
-    console.error(
-      JSON.stringify({
-        t: new Date().toISOString(),
-        id: c.get('requestId'),
-        error: String(err),
-        stack: err.stack,
-      }),
-    );
+    logBug(c.get('requestId'), err);
     if (api)
       return c.json({ error: { code: 'internal', message: 'Something went wrong on our side.' } }, 500);
     return c.html(

@@ -35,3 +35,10 @@ export type DomainError = NotFoundError | ConflictError | ValidationError;
 export function isDomainError(e: unknown): e is DomainError {
   return e instanceof NotFoundError || e instanceof ConflictError || e instanceof ValidationError;
 }
+
+/** A bug (a 500) as one JSON log line, tied to the request by its id. */
+export function logBug(requestId: string | undefined, err: Error): void {
+  console.error(
+    JSON.stringify({ t: new Date().toISOString(), id: requestId, error: String(err), stack: err.stack }),
+  );
+}

@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Workspace } from '../../db/schema';
 import type { AppEnv, Deps } from '../env';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, logBug, NotFoundError, ValidationError } from '../errors';
 import { closeHypothesis } from '../hypotheses/close';
 import {
   createHypothesis,
@@ -77,14 +77,7 @@ export function apiRoutes({ db }: Deps) {
       return errorJson(c, err.status, { code: err.code, message: err.message });
     if (err instanceof HTTPException && err.status < 500)
       return errorJson(c, err.status as ContentfulStatusCode, { code: 'http_error', message: err.message });
-    console.error(
-      JSON.stringify({
-        t: new Date().toISOString(),
-        id: c.get('requestId'),
-        error: String(err),
-        stack: err.stack,
-      }),
-    );
+    logBug(c.get('requestId'), err);
     return errorJson(c, 500, { code: 'internal', message: 'Something went wrong on our side.' });
   });
 

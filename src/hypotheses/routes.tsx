@@ -134,6 +134,14 @@ export function hypothesisRoutes({ db }: Deps) {
     };
   }
 
+  /** A refused action on one hypothesis: its page again, with the reason on top (409 or 422). */
+  async function refused(c: Context<AppEnv>, ws: Workspace, id: number, e: unknown) {
+    if (!(e instanceof ConflictError || e instanceof ValidationError)) throw e;
+    const h = await requireHypothesis(db, ws, id);
+    const message = e instanceof ValidationError ? Object.values(e.fields).join(' ') : e.message;
+    return detail(c, await detailProps(ws, h, { alert: { tone: 'warn', message } }), e.status);
+  }
+
   const detail = (c: Context<AppEnv>, props: DetailProps, status: 200 | 409 | 422 = 200) =>
     respond(
       c,
@@ -306,12 +314,7 @@ export function hypothesisRoutes({ db }: Deps) {
       await transitionHypothesis(db, ws, id, input.to, input.version);
       return c.redirect(`/w/${ws.slug}/hypotheses/${id}?done=moved`, 303);
     } catch (e) {
-      if (e instanceof ConflictError || e instanceof ValidationError) {
-        const h = await requireHypothesis(db, ws, id);
-        const message = e instanceof ValidationError ? Object.values(e.fields).join(' ') : e.message;
-        return detail(c, await detailProps(ws, h, { alert: { tone: 'warn', message } }), e.status);
-      }
-      throw e;
+      return refused(c, ws, id, e);
     }
   });
 
@@ -355,12 +358,7 @@ export function hypothesisRoutes({ db }: Deps) {
       const draft = await createHypothesis(db, ws, await followUpFromHypothesis(db, ws, id));
       return c.redirect(`/w/${ws.slug}/hypotheses/${draft.id}?done=followup`, 303);
     } catch (e) {
-      if (e instanceof ConflictError || e instanceof ValidationError) {
-        const h = await requireHypothesis(db, ws, id);
-        const message = e instanceof ValidationError ? Object.values(e.fields).join(' ') : e.message;
-        return detail(c, await detailProps(ws, h, { alert: { tone: 'warn', message } }), e.status);
-      }
-      throw e;
+      return refused(c, ws, id, e);
     }
   });
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
-import { type Checklist, hypotheses, learnings, type Metric, metrics, type Workspace } from '../../db/schema';
+import { type Checklist, hypotheses, type Metric, metrics, type Workspace } from '../../db/schema';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { emptyChecklist } from './north-star';
 import type { MetricInput, MetricUpdate } from './schemas';
@@ -171,14 +171,16 @@ export async function archiveMetric(db: Db, ws: Workspace, id: number, now = Dat
   return requireMetric(db, ws, id);
 }
 
+/**
+ * How many hypotheses and learnings refer to the metric row being selected. Named by table on purpose:
+ * drizzle leaves a one-table select's columns unqualified, and "id" would bind inside the subqueries.
+ */
+const references = sql<number>`(select count(*) from hypotheses h where h.metric_id = metrics.id) + (select count(*) from learnings l where l.metric_id = metrics.id)`;
+
 /** How many hypotheses and learnings refer to each metric: a metric nothing refers to may be deleted. */
 export async function referenceCounts(db: Db, ws: Workspace): Promise<Map<number, number>> {
   const rows = await db.orm
-    .select({
-      id: metrics.id,
-      // Named by table: drizzle leaves a one-table select's columns unqualified, and "id" would bind inside.
-      n: sql<number>`(select count(*) from hypotheses h where h.metric_id = metrics.id) + (select count(*) from learnings l where l.metric_id = metrics.id)`,
-    })
+    .select({ id: metrics.id, n: references })
     .from(metrics)
     .where(eq(metrics.workspaceId, ws.id));
   return new Map(rows.map((r) => [r.id, Number(r.n)]));
@@ -188,20 +190,12 @@ export async function referenceCounts(db: Db, ws: Workspace): Promise<Map<number
 export async function deleteMetric(db: Db, ws: Workspace, id: number): Promise<void> {
   const outcome = await db.write(async (tx) => {
     const [current] = await tx
-      .select()
+      .select({ kind: metrics.kind, archivedAt: metrics.archivedAt, refs: references })
       .from(metrics)
       .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, id)));
     if (!current) return 'missing' as const;
     if (current.kind === 'north_star' || current.archivedAt == null) return 'active' as const;
-    const [used] = await tx
-      .select({ n: sql<number>`count(*)` })
-      .from(hypotheses)
-      .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.metricId, id)));
-    const [learned] = await tx
-      .select({ n: sql<number>`count(*)` })
-      .from(learnings)
-      .where(and(eq(learnings.workspaceId, ws.id), eq(learnings.metricId, id)));
-    if (Number(used?.n) + Number(learned?.n) > 0) return 'used' as const;
+    if (Number(current.refs) > 0) return 'used' as const;
     await tx.delete(metrics).where(eq(metrics.id, id));
     return 'deleted' as const;
   });

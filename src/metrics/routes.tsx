@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { emptyForm, formValues } from '../../views/components/form';
+import type { Workspace } from '../../db/schema';
+import { emptyForm, type FormState, formValues } from '../../views/components/form';
 import { MetricEditPage, MetricsPage, metricValues } from '../../views/metrics/page';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ValidationError } from '../errors';
@@ -31,22 +32,23 @@ export function metricRoutes({ db }: Deps) {
     restored: 'Restored.',
   };
 
-  app.get('/w/:slug/metrics', async (c) => {
-    const ws = c.get('workspace');
+  /** The metrics page with everything it lists; the caller says what the add form holds and any banner. */
+  async function metricsPage(
+    ws: Workspace,
+    extra: { form?: FormState; notice?: string; problem?: string } = {},
+  ) {
     const [list, refs] = await Promise.all([
       listMetrics(db, ws, { includeArchived: true }),
       referenceCounts(db, ws),
     ]);
-    return c.html(
-      <MetricsPage
-        refs={refs}
-        ws={ws}
-        metrics={list}
-        form={emptyForm({ direction: 'up' })}
-        notice={NOTICES[c.req.query('done') ?? '']}
-      />,
+    return (
+      <MetricsPage ws={ws} metrics={list} refs={refs} form={emptyForm({ direction: 'up' })} {...extra} />
     );
-  });
+  }
+
+  app.get('/w/:slug/metrics', async (c) =>
+    c.html(await metricsPage(c.get('workspace'), { notice: NOTICES[c.req.query('done') ?? ''] })),
+  );
 
   app.post('/w/:slug/metrics', async (c) => {
     const ws = c.get('workspace');
@@ -57,19 +59,7 @@ export function metricRoutes({ db }: Deps) {
       return c.redirect(`/w/${ws.slug}/metrics?done=added`, 303);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      const [list, refs] = await Promise.all([
-        listMetrics(db, ws, { includeArchived: true }),
-        referenceCounts(db, ws),
-      ]);
-      return c.html(
-        <MetricsPage
-          ws={ws}
-          metrics={list}
-          refs={refs}
-          form={{ values: formValues(body), errors: e.fields }}
-        />,
-        422,
-      );
+      return c.html(await metricsPage(ws, { form: { values: formValues(body), errors: e.fields } }), 422);
     }
   });
 
@@ -122,20 +112,7 @@ export function metricRoutes({ db }: Deps) {
       return c.redirect(`/w/${ws.slug}/metrics?done=deleted`, 303);
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e;
-      const [list, refs] = await Promise.all([
-        listMetrics(db, ws, { includeArchived: true }),
-        referenceCounts(db, ws),
-      ]);
-      return c.html(
-        <MetricsPage
-          ws={ws}
-          metrics={list}
-          refs={refs}
-          form={emptyForm({ direction: 'up' })}
-          problem={e.message}
-        />,
-        409,
-      );
+      return c.html(await metricsPage(ws, { problem: e.message }), 409);
     }
   });
 

@@ -26,3 +26,16 @@ export const fmtDate = (ms: number | null | undefined): string =>
 /** ICE as the team reads it: one decimal for the mean, a whole number for the product. */
 export const fmtIce = (n: number, mode: 'mean' | 'product'): string =>
   mode === 'product' ? String(n) : n.toFixed(1);
+
+/**
+ * A message at the top of a page: a success is announced politely (status), a refusal or a conflict
+ * interrupts (alert). Renders nothing without a message.
+ */
+export function Banner(props: { tone: 'ok' | 'warn' | 'error'; message?: string }) {
+  if (!props.message) return null;
+  return (
+    <p class={`alert ${props.tone}`} role={props.tone === 'ok' ? 'status' : 'alert'}>
+      {props.message}
+    </p>
+  );
+}

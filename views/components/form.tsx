@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { FieldErrors } from '../../src/errors';
 
 // Form pieces that put each message beside its field and tie it to the input for screen readers.
@@ -18,26 +19,45 @@ type Base = {
 
 const fieldId = (p: { id?: string; name: string }) => p.id ?? `f-${p.name}`;
 
-function Message(props: { id: string; error?: string; hint?: Child }) {
+/** What every control gets: its id and name, and which hint and error describe it. */
+type ControlAttrs = {
+  id: string;
+  name: string;
+  required?: boolean;
+  'aria-invalid'?: 'true';
+  'aria-describedby'?: string;
+};
+
+/** The label, the control and its hint and error message: the shell every field shares. */
+function Field(props: Base & { control: (attrs: ControlAttrs) => JSX.Element }) {
+  const id = fieldId(props);
+  const error = props.state.errors[props.name];
+  const described = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
-    <>
+    <div class={`field ${props.class ?? ''} ${error ? 'has-error' : ''}`}>
+      <label for={id}>
+        {props.label}
+        {props.required ? <span class="req"> (required)</span> : null}
+      </label>
+      {props.control({
+        id,
+        name: props.name,
+        required: props.required,
+        'aria-invalid': error ? 'true' : undefined,
+        'aria-describedby': described || undefined,
+      })}
       {props.hint ? (
-        <small class="hint" id={`${props.id}-hint`}>
+        <small class="hint" id={`${id}-hint`}>
           {props.hint}
         </small>
       ) : null}
-      {props.error ? (
-        <small class="field-error" id={`${props.id}-error`}>
-          {props.error}
+      {error ? (
+        <small class="field-error" id={`${id}-error`}>
+          {error}
         </small>
       ) : null}
-    </>
+    </div>
   );
-}
-
-function describedBy(id: string, p: Base) {
-  const ids = [p.hint ? `${id}-hint` : '', p.state.errors[p.name] ? `${id}-error` : ''].filter(Boolean);
-  return ids.length ? ids.join(' ') : undefined;
 }
 
 export function Input(
@@ -51,57 +71,41 @@ export function Input(
     autofocus?: boolean;
   },
 ) {
-  const id = fieldId(props);
-  const error = props.state.errors[props.name];
   return (
-    <div class={`field ${props.class ?? ''} ${error ? 'has-error' : ''}`}>
-      <label for={id}>
-        {props.label}
-        {props.required ? <span class="req"> (required)</span> : null}
-      </label>
-      <input
-        id={id}
-        name={props.name}
-        type={props.type ?? 'text'}
-        value={props.state.values[props.name] ?? ''}
-        required={props.required}
-        maxlength={props.maxLength}
-        min={props.min}
-        max={props.max}
-        step={props.step}
-        placeholder={props.placeholder}
-        autofocus={props.autofocus}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(id, props)}
-      />
-      <Message id={id} error={error} hint={props.hint} />
-    </div>
+    <Field
+      {...props}
+      control={(attrs) => (
+        <input
+          {...attrs}
+          type={props.type ?? 'text'}
+          value={props.state.values[props.name] ?? ''}
+          maxlength={props.maxLength}
+          min={props.min}
+          max={props.max}
+          step={props.step}
+          placeholder={props.placeholder}
+          autofocus={props.autofocus}
+        />
+      )}
+    />
   );
 }
 
 export function TextArea(props: Base & { maxLength?: number; rows?: number; placeholder?: string }) {
-  const id = fieldId(props);
-  const error = props.state.errors[props.name];
   return (
-    <div class={`field ${props.class ?? ''} ${error ? 'has-error' : ''}`}>
-      <label for={id}>
-        {props.label}
-        {props.required ? <span class="req"> (required)</span> : null}
-      </label>
-      <textarea
-        id={id}
-        name={props.name}
-        rows={props.rows ?? 3}
-        required={props.required}
-        maxlength={props.maxLength}
-        placeholder={props.placeholder}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(id, props)}
-      >
-        {props.state.values[props.name] ?? ''}
-      </textarea>
-      <Message id={id} error={error} hint={props.hint} />
-    </div>
+    <Field
+      {...props}
+      control={(attrs) => (
+        <textarea
+          {...attrs}
+          rows={props.rows ?? 3}
+          maxlength={props.maxLength}
+          placeholder={props.placeholder}
+        >
+          {props.state.values[props.name] ?? ''}
+        </textarea>
+      )}
+    />
   );
 }
 
@@ -112,32 +116,21 @@ export function Select(
     attrs?: Record<string, string>;
   },
 ) {
-  const id = fieldId(props);
-  const error = props.state.errors[props.name];
   const current = props.state.values[props.name] ?? '';
   return (
-    <div class={`field ${props.class ?? ''} ${error ? 'has-error' : ''}`}>
-      <label for={id}>
-        {props.label}
-        {props.required ? <span class="req"> (required)</span> : null}
-      </label>
-      <select
-        id={id}
-        name={props.name}
-        required={props.required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(id, props)}
-        {...(props.attrs ?? {})}
-      >
-        {props.placeholder !== undefined ? <option value="">{props.placeholder}</option> : null}
-        {props.options.map((o) => (
-          <option value={o.value} selected={o.value === current}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      <Message id={id} error={error} hint={props.hint} />
-    </div>
+    <Field
+      {...props}
+      control={(attrs) => (
+        <select {...attrs} {...(props.attrs ?? {})}>
+          {props.placeholder !== undefined ? <option value="">{props.placeholder}</option> : null}
+          {props.options.map((o) => (
+            <option value={o.value} selected={o.value === current}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   );
 }
 

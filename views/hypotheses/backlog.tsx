@@ -4,6 +4,7 @@ import type { RankedItem } from '../../src/hypotheses/ranking';
 import type { ListQuery } from '../../src/hypotheses/schemas';
 import { ICE_MAX, ICE_MIN } from '../../src/scoring/scores';
 import { fmt, fmtIce, OutcomePill, StatusPill } from '../components/badges';
+import { emptyForm, Input, Select } from '../components/form';
 import { Layout } from '../layout';
 
 export type RowNotice = { id: number; message: string; tone: 'ok' | 'warn' | 'error' };
@@ -182,6 +183,15 @@ export function BacklogPage(props: {
 }) {
   const { ws, q } = props;
   const base = `/w/${ws.slug}`;
+  // The filter bar is an ordinary form whose values are the current query.
+  const filters = emptyForm({
+    q: q.q ?? '',
+    metricId: q.metricId ? String(q.metricId) : '',
+    tag: q.tag ?? '',
+    status: q.status ?? 'all',
+    result: q.result ?? '',
+    sort: q.sort,
+  });
   return (
     <Layout title="Backlog" ws={ws} nav="backlog">
       <div class="page-head">
@@ -202,71 +212,50 @@ export function BacklogPage(props: {
           hx-swap="outerHTML"
           hx-push-url="true"
         >
-          <div class="field">
-            <label for="q">Search</label>
-            <input
-              id="q"
-              type="search"
-              name="q"
-              value={q.q ?? ''}
-              placeholder="Title, change, rationale…"
-              maxlength={200}
-            />
-          </div>
-          <div class="field">
-            <label for="metricId">Input metric</label>
-            <select id="metricId" name="metricId">
-              <option value="">All input metrics</option>
-              {props.inputs.map((m) => (
-                <option value={String(m.id)} selected={q.metricId === m.id}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="tag">Tag</label>
-            <select id="tag" name="tag">
-              <option value="">All tags</option>
-              {props.tags.map((t) => (
-                <option value={t} selected={q.tag === t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="status">Status</label>
-            <select id="status" name="status">
-              {STATUS_FILTERS.map((s) => (
-                <option value={s.value} selected={(q.status ?? 'all') === s.value}>
-                  {s.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="result">Outcome</label>
-            <select id="result" name="result">
-              <option value="">Any outcome</option>
-              {OUTCOMES.map((o) => (
-                <option value={o} selected={q.result === o}>
-                  {o[0]?.toUpperCase() + o.slice(1)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="sort">Rank by</label>
-            <select id="sort" name="sort">
-              <option value="ice" selected={q.sort === 'ice'}>
-                ICE
-              </option>
-              <option value="roti" selected={q.sort === 'roti'}>
-                Expected ROTI
-              </option>
-            </select>
-          </div>
+          <Input
+            id="q"
+            name="q"
+            type="search"
+            label="Search"
+            state={filters}
+            maxLength={200}
+            placeholder="Title, change, rationale…"
+          />
+          <Select
+            id="metricId"
+            name="metricId"
+            label="Input metric"
+            state={filters}
+            placeholder="All input metrics"
+            options={props.inputs.map((m) => ({ value: String(m.id), label: m.name }))}
+          />
+          <Select
+            id="tag"
+            name="tag"
+            label="Tag"
+            state={filters}
+            placeholder="All tags"
+            options={props.tags.map((t) => ({ value: t, label: t }))}
+          />
+          <Select id="status" name="status" label="Status" state={filters} options={STATUS_FILTERS} />
+          <Select
+            id="result"
+            name="result"
+            label="Outcome"
+            state={filters}
+            placeholder="Any outcome"
+            options={OUTCOMES.map((o) => ({ value: o, label: o[0]?.toUpperCase() + o.slice(1) }))}
+          />
+          <Select
+            id="sort"
+            name="sort"
+            label="Rank by"
+            state={filters}
+            options={[
+              { value: 'ice', label: 'ICE' },
+              { value: 'roti', label: 'Expected ROTI' },
+            ]}
+          />
           <noscript>
             <button type="submit">Apply</button>
           </noscript>

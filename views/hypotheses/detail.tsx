@@ -3,7 +3,16 @@ import type { HypothesisWithTags } from '../../src/hypotheses/hypotheses';
 import { MOVES } from '../../src/hypotheses/lifecycle';
 import type { LearningWithExperiments } from '../../src/learnings/learnings';
 import { lift, roti, suggestedReturn } from '../../src/scoring/scores';
-import { fmt, fmtDate, fmtIce, fmtLift, LearningPill, OutcomePill, StatusPill } from '../components/badges';
+import {
+  Banner,
+  fmt,
+  fmtDate,
+  fmtIce,
+  fmtLift,
+  LearningPill,
+  OutcomePill,
+  StatusPill,
+} from '../components/badges';
 import { ErrorSummary, type FormState, Input, Select, TextArea } from '../components/form';
 import { Layout } from '../layout';
 import { HypothesisFieldset, LearningsPanel } from './form';
@@ -310,11 +319,7 @@ export function DetailFragment(props: DetailProps) {
           ))}
           {h.owner ? <span class="muted"> · owner {h.owner}</span> : null}
         </p>
-        {props.alert ? (
-          <p class={`alert ${props.alert.tone}`} role={props.alert.tone === 'ok' ? 'status' : 'alert'}>
-            {props.alert.message}
-          </p>
-        ) : null}
+        {props.alert ? <Banner tone={props.alert.tone} message={props.alert.message} /> : null}
         {props.theirAttempt ? (
           <details class="panel" open>
             <summary>Your unsaved values</summary>

@@ -1,8 +1,8 @@
 import { LEARNING_STATUSES, type Metric, type Workspace } from '../../db/schema';
 import type { LearningWithExperiments } from '../../src/learnings/learnings';
 import type { LearningQuery } from '../../src/learnings/schemas';
-import { fmtDate, fmtLift, LearningPill, OutcomePill } from '../components/badges';
-import { ErrorSummary, type FormState, Select, TextArea } from '../components/form';
+import { Banner, fmtDate, fmtLift, LearningPill, OutcomePill } from '../components/badges';
+import { ErrorSummary, emptyForm, type FormState, Input, Select, TextArea } from '../components/form';
 import { Layout } from '../layout';
 
 export type LearningNotice = { id: number; tone: 'ok' | 'warn'; message: string };
@@ -164,18 +164,17 @@ export function LearningsPage(props: {
 }) {
   const { ws, q } = props;
   const base = `/w/${ws.slug}`;
+  // The filter bar is an ordinary form whose values are the current query.
+  const filters = emptyForm({
+    q: q.q ?? '',
+    metricId: q.metricId ? String(q.metricId) : '',
+    status: q.status ?? '',
+  });
   return (
     <Layout title="Learnings" ws={ws} nav="learnings">
       <h1>Learnings</h1>
       <p class="lede">What the team now believes, and the experiments behind it.</p>
-      {props.notice ? (
-        <p
-          class={`alert ${props.noticeTone ?? 'ok'}`}
-          role={props.noticeTone === 'warn' ? 'alert' : 'status'}
-        >
-          {props.notice}
-        </p>
-      ) : null}
+      <Banner tone={props.noticeTone ?? 'ok'} message={props.notice} />
       <search>
         <form
           class="filters"
@@ -187,39 +186,31 @@ export function LearningsPage(props: {
           hx-swap="outerHTML"
           hx-push-url="true"
         >
-          <div class="field">
-            <label for="lq">Search</label>
-            <input
-              id="lq"
-              type="search"
-              name="q"
-              value={q.q ?? ''}
-              maxlength={200}
-              placeholder="checklist, pricing…"
-            />
-          </div>
-          <div class="field">
-            <label for="lmetric">Metric</label>
-            <select id="lmetric" name="metricId">
-              <option value="">All metrics</option>
-              {props.metrics.map((m) => (
-                <option value={String(m.id)} selected={q.metricId === m.id}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="lstatus">Status</label>
-            <select id="lstatus" name="status">
-              <option value="">Any status</option>
-              {LEARNING_STATUSES.map((s) => (
-                <option value={s} selected={q.status === s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Input
+            id="lq"
+            name="q"
+            type="search"
+            label="Search"
+            state={filters}
+            maxLength={200}
+            placeholder="checklist, pricing…"
+          />
+          <Select
+            id="lmetric"
+            name="metricId"
+            label="Metric"
+            state={filters}
+            placeholder="All metrics"
+            options={props.metrics.map((m) => ({ value: String(m.id), label: m.name }))}
+          />
+          <Select
+            id="lstatus"
+            name="status"
+            label="Status"
+            state={filters}
+            placeholder="Any status"
+            options={LEARNING_STATUSES.map((st) => ({ value: st, label: st }))}
+          />
           <noscript>
             <button type="submit">Apply</button>
           </noscript>

@@ -1,6 +1,6 @@
 import type { Metric, Workspace } from '../../db/schema';
 import { ACTIVE_INPUTS_ADVISED } from '../../src/metrics/schemas';
-import { fmt } from '../components/badges';
+import { Banner, fmt } from '../components/badges';
 import { ErrorSummary, type FormState, Input, Select, TextArea } from '../components/form';
 import { Layout } from '../layout';
 
@@ -65,16 +65,8 @@ export function MetricsPage(props: {
   return (
     <Layout title="Metrics" ws={ws} nav="metrics">
       <h1>Metrics</h1>
-      {props.notice ? (
-        <p class="alert ok" role="status">
-          {props.notice}
-        </p>
-      ) : null}
-      {props.problem ? (
-        <p class="alert warn" role="alert">
-          {props.problem}
-        </p>
-      ) : null}
+      <Banner tone="ok" message={props.notice} />
+      <Banner tone="warn" message={props.problem} />
       <p>
         North Star:{' '}
         {northStar ? (
@@ -193,11 +185,7 @@ export function MetricEditPage(props: { ws: Workspace; metric: Metric; form: For
         <a href={`/w/${ws.slug}/metrics`}>Metrics</a> ›
       </p>
       <h1>Edit {metric.name}</h1>
-      {props.conflict ? (
-        <p class="alert warn" role="alert">
-          {props.conflict}
-        </p>
-      ) : null}
+      <Banner tone="warn" message={props.conflict} />
       <form method="post" action={`/w/${ws.slug}/metrics/${metric.id}`} class="stack">
         <ErrorSummary state={props.form} />
         <input type="hidden" name="version" value={props.form.values.version ?? String(metric.version)} />

@@ -1,22 +1,15 @@
 import type { Metric, Workspace } from '../../db/schema';
 import { NSM_CHECKS } from '../../src/metrics/north-star';
+import { Banner } from '../components/badges';
 import { ErrorSummary, type FormState, Input, Select, TextArea } from '../components/form';
 import { Layout } from '../layout';
+import { metricValues } from '../metrics/page';
 import { ChecklistBadge } from './tree';
 
 /** Form values of an existing North Star, including one answer and note per checklist item. */
 export function northStarValues(m: Metric | undefined): Record<string, string> {
   if (!m) return { direction: 'up' };
-  const values: Record<string, string> = {
-    name: m.name,
-    description: m.description,
-    unit: m.unit,
-    direction: m.direction,
-    owner: m.owner,
-    currentValue: m.currentValue == null ? '' : String(m.currentValue),
-    target: m.target == null ? '' : String(m.target),
-    version: String(m.version),
-  };
+  const values = metricValues(m);
   for (const c of NSM_CHECKS) {
     const a = m.checklist?.[c.key];
     values[`check_${c.key}`] = a?.pass == null ? '' : a.pass ? 'pass' : 'fail';
@@ -44,16 +37,8 @@ export function NorthStarPage(props: {
           <ChecklistBadge northStar={northStar} />
         </p>
       ) : null}
-      {props.saved ? (
-        <p class="alert ok" role="status">
-          Saved.
-        </p>
-      ) : null}
-      {props.conflict ? (
-        <p class="alert warn" role="alert">
-          {props.conflict}
-        </p>
-      ) : null}
+      <Banner tone="ok" message={props.saved ? 'Saved.' : undefined} />
+      <Banner tone="warn" message={props.conflict} />
       <form method="post" action={`/w/${ws.slug}/north-star`} class="stack">
         <ErrorSummary state={s} />
         <input type="hidden" name="version" value={s.values.version ?? ''} />

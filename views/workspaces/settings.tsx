@@ -1,4 +1,5 @@
 import type { Workspace } from '../../db/schema';
+import { Banner } from '../components/badges';
 import { ErrorSummary, type FormState, Input, Select } from '../components/form';
 import { Layout } from '../layout';
 
@@ -7,11 +8,7 @@ export function SettingsPage(props: { ws: Workspace; form: FormState; saved?: bo
   return (
     <Layout title="Settings" ws={ws} nav="settings">
       <h1>Workspace settings</h1>
-      {props.saved ? (
-        <p class="alert ok" role="status">
-          Saved.
-        </p>
-      ) : null}
+      <Banner tone="ok" message={props.saved ? 'Saved.' : undefined} />
       <form method="post" action={`/w/${ws.slug}/settings`} class="stack panel">
         <ErrorSummary state={s} />
         <Input name="name" label="Workspace name" state={s} required maxLength={80} />
