@@ -1,3 +1,5 @@
+import { addMember } from '../src/accounts/members';
+import { createUser } from '../src/accounts/users';
 import { closeHypothesis } from '../src/hypotheses/close';
 import {
   createHypothesis,
@@ -15,7 +17,7 @@ import { suggestedReturn } from '../src/scoring/scores';
 import { parse } from '../src/validation';
 import { createWorkspace } from '../src/workspaces/workspaces';
 import type { Db } from './client';
-import type { Checklist, Metric, Outcome, Status, Workspace } from './schema';
+import type { Checklist, Metric, Outcome, Role, Status, User, Workspace } from './schema';
 
 // Test data built only through the domain functions and their zod schemas, so a factory can never make a
 // row the app itself could not make. Shared by the tests and the demo seed. Every factory takes `now`
@@ -43,21 +45,25 @@ export type NorthStarOverrides = {
  */
 export async function makeWorkspace(
   db: Db,
-  overrides: { name?: string; slug?: string; northStar?: NorthStarOverrides | false } = {},
+  overrides: { name?: string; slug?: string; northStar?: NorthStarOverrides | false; ownerId?: number } = {},
   now = Date.now(),
 ): Promise<Workspace> {
   const n = next();
   const { name = `Growth team ${n}`, slug = `growth-team-${n}`, northStar = {} } = overrides;
-  if (northStar === false) return createWorkspace(db, { name, slug }, undefined, now);
+  const { ownerId } = overrides;
+  if (northStar === false) return createWorkspace(db, { name, slug }, { ownerId, now });
   const ws = await createWorkspace(
     db,
     { name, slug },
     {
-      name: northStar.name ?? 'Weekly active teams',
-      description: northStar.description ?? 'Teams where at least three members collaborated this week.',
-      unit: northStar.unit ?? 'teams',
+      northStar: {
+        name: northStar.name ?? 'Weekly active teams',
+        description: northStar.description ?? 'Teams where at least three members collaborated this week.',
+        unit: northStar.unit ?? 'teams',
+      },
+      ownerId,
+      now,
     },
-    now,
   );
   const { owner, currentValue, target, checklist } = northStar;
   if (owner !== undefined || currentValue !== undefined || target !== undefined || checklist !== undefined) {
@@ -227,4 +233,40 @@ export async function makeLearning(
 ) {
   const input = parse(LearningInput, { statement: `Learning ${next()}`, ...overrides });
   return createLearning(db, ws, input, now);
+}
+
+// ---- People
+
+/** A cheap scrypt cost for test users: the stored hash records it, so verification works the same way. */
+export const FACTORY_SCRYPT = { logN: 10, r: 8, p: 1 };
+
+export type UserOverrides = { email?: string; name?: string; password?: string; serverOwner?: boolean };
+
+export const FACTORY_PASSWORD = 'correct horse battery staple';
+
+export async function makeUser(db: Db, overrides: UserOverrides = {}, now = Date.now()): Promise<User> {
+  const n = next();
+  return createUser(
+    db,
+    {
+      email: overrides.email ?? `person${n}@example.com`,
+      name: overrides.name ?? `Person ${n}`,
+      password: overrides.password ?? FACTORY_PASSWORD,
+      isServerOwner: overrides.serverOwner ?? false,
+    },
+    FACTORY_SCRYPT,
+    now,
+  );
+}
+
+/** A user who is a member of the workspace with this role. */
+export async function makeMember(
+  db: Db,
+  ws: Workspace,
+  role: Role,
+  overrides: UserOverrides = {},
+): Promise<User> {
+  const user = await makeUser(db, overrides);
+  await addMember(db, ws.id, user, role);
+  return user;
 }

@@ -183,3 +183,132 @@ export type Workspace = typeof workspaces.$inferSelect;
 export type Metric = typeof metrics.$inferSelect;
 export type Hypothesis = typeof hypotheses.$inferSelect;
 export type Learning = typeof learnings.$inferSelect;
+
+// ---- Accounts: users, their sessions and API tokens, workspace memberships and invites, the audit trail.
+
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  // Stored lower-cased: addresses are compared without regard to case.
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  // "scrypt$<log2 N>$<r>$<p>$<salt>$<hash>": the parameters travel with the hash, so raising them later
+  // leaves existing passwords verifiable.
+  passwordHash: text('password_hash').notNull(),
+  // A server owner may create workspaces (the first user, and users added with `user add --owner`).
+  isServerOwner: integer('is_server_owner', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+  passwordChangedAt: integer('password_changed_at').notNull(),
+});
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    // SHA-256 of the random id in the cookie: a copy of the database does not hand out live sessions.
+    idHash: text('id_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    label: text('label').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    // The first characters of the token, so that its owner can tell tokens apart; not enough to use it.
+    prefix: text('prefix').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('api_tokens_user_idx').on(t.userId)],
+);
+
+export const ROLES = ['viewer', 'editor', 'owner'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ROLES }).notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+);
+
+export const invites = sqliteTable(
+  'invites',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    role: text('role', { enum: ROLES }).notNull(),
+    // Who the link is meant for, as the owner wrote it (a reminder only: whoever opens the link may use it).
+    note: text('note').notNull().default(''),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    usedBy: integer('used_by').references(() => users.id, { onDelete: 'set null' }),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('invites_workspace_idx').on(t.workspaceId, t.createdAt)],
+);
+
+export const AUDIT_ENTITIES = [
+  'hypothesis',
+  'metric',
+  'learning',
+  'membership',
+  'invite',
+  'token',
+  'workspace',
+] as const;
+export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
+
+/** One recorded change: who, when, what, and the changed fields before and after. */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    // Null for changes that belong to no workspace (a user's API tokens).
+    workspaceId: integer('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
+    // Null when the change came from the command line or the system; actorName keeps the name as it was.
+    actorUserId: integer('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    actorName: text('actor_name').notNull(),
+    entity: text('entity', { enum: AUDIT_ENTITIES }).notNull(),
+    entityId: integer('entity_id').notNull(),
+    action: text('action').notNull(),
+    before: text('before', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+    after: text('after', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('audit_workspace_idx').on(t.workspaceId, t.createdAt),
+    index('audit_entity_idx').on(t.workspaceId, t.entity, t.entityId, t.createdAt),
+    index('audit_actor_idx').on(t.actorUserId, t.createdAt),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+export type Invite = typeof invites.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;

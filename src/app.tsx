@@ -2,11 +2,11 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
-import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ErrorFragment, ErrorPage } from '../views/errors/pages';
+import { apiAuth, loadMemberWorkspace, pageAuth, requireRole } from './accounts/auth';
 import { apiRoutes } from './api/routes';
 import { assetRoutes } from './assets';
 import type { AppEnv, Deps } from './env';
@@ -16,7 +16,6 @@ import { hypothesisRoutes } from './hypotheses/routes';
 import { learningRoutes } from './learnings/routes';
 import { metricRoutes } from './metrics/routes';
 import { workspaceRoutes } from './workspaces/routes';
-import { getWorkspaceBySlug } from './workspaces/workspaces';
 
 export function createApp(deps: Deps) {
   const { db } = deps;
@@ -73,15 +72,19 @@ export function createApp(deps: Deps) {
 
   app.route('/', assetRoutes());
 
-  // The workspace of every /w/:slug page, resolved once; an unknown slug is a 404 before any handler.
-  const loadWorkspace = createMiddleware<AppEnv>(async (c, next) => {
-    const ws = await getWorkspaceBySlug(db, c.req.param('slug') ?? '');
-    if (!ws) return notFound(c, 'There is no workspace at this address.');
-    c.set('workspace', ws);
-    await next();
-  });
+  // Who is asking: the API by personal token (401 without one), pages by session cookie (to /login or,
+  // before the first user exists, to /setup). Assets above need neither.
+  app.use('/api/*', apiAuth(deps));
+  const pages = pageAuth(deps);
+  app.use('*', async (c, next) => (c.req.path.startsWith('/api/') ? next() : pages(c, next)));
+
+  // The workspace of every /w/:slug page, resolved from the user's membership once; a workspace the user
+  // is not a member of is the same 404 as one that does not exist. Changes need at least an editor; the
+  // owner-only routes (members, invites, North Star, settings, trail) say so where they are declared.
+  const loadWorkspace = loadMemberWorkspace(deps);
   app.use('/w/:slug', loadWorkspace);
   app.use('/w/:slug/*', loadWorkspace);
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE'], ['/w/:slug', '/w/:slug/*'], requireRole('editor'));
 
   app.route('/', workspaceRoutes(deps));
   app.route('/', metricRoutes(deps));
@@ -97,7 +100,14 @@ export function createApp(deps: Deps) {
         const fields = 'fields' in err ? { fields: err.fields } : {};
         return c.json({ error: { code: err.code, message: err.message, ...fields } }, err.status);
       }
-      const title = err.status === 404 ? 'Not found' : err.status === 409 ? 'Conflict' : 'Check your input';
+      const title =
+        err.status === 404
+          ? 'Not found'
+          : err.status === 409
+            ? 'Conflict'
+            : err.status === 403
+              ? 'Not allowed'
+              : 'Check your input';
       const ws = c.get('workspace');
       return c.html(
         isHtmx(c) ? (

@@ -1,5 +1,8 @@
 import type { Db } from '../db/client';
-import type { Workspace } from '../db/schema';
+import type { User } from '../db/schema';
+import type { MemberWorkspace } from './accounts/members';
+import type { ScryptParams } from './accounts/passwords';
+import type { LoginLimiter } from './accounts/rate-limit';
 
 export type Deps = {
   db: Db;
@@ -7,7 +10,20 @@ export type Deps = {
   bodyLimitBytes?: number;
   /** The public origin (scheme://host[:port]) when a proxy serves Lodestar under another host. */
   origin?: string;
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy?: boolean;
+  /** scrypt cost for new password hashes; OWASP's by default (tests pass a cheaper one). */
+  scrypt?: ScryptParams;
+  /** Failed sign-in counters; one per app unless given. */
+  loginLimiter?: LoginLimiter;
 };
 
 /** What middleware puts on the context for the handlers after it. */
-export type AppEnv = { Variables: { workspace: Workspace; requestId: string } };
+export type AppEnv = {
+  Variables: {
+    workspace: MemberWorkspace;
+    requestId: string;
+    user: User | undefined;
+    sessionId: string | undefined;
+  };
+};

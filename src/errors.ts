@@ -30,10 +30,21 @@ export class ValidationError extends Error {
   }
 }
 
-export type DomainError = NotFoundError | ConflictError | ValidationError;
+/** A member whose role does not allow the action (a non-member gets a NotFoundError instead). */
+export class ForbiddenError extends Error {
+  readonly status = 403;
+  readonly code = 'forbidden';
+}
+
+export type DomainError = NotFoundError | ConflictError | ValidationError | ForbiddenError;
 
 export function isDomainError(e: unknown): e is DomainError {
-  return e instanceof NotFoundError || e instanceof ConflictError || e instanceof ValidationError;
+  return (
+    e instanceof NotFoundError ||
+    e instanceof ConflictError ||
+    e instanceof ValidationError ||
+    e instanceof ForbiddenError
+  );
 }
 
 /** A bug (a 500) as one JSON log line, tied to the request by its id. */

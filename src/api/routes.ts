@@ -1,10 +1,11 @@
 import { type Context, Hono } from 'hono';
-import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Workspace } from '../../db/schema';
+import { loadMemberWorkspace, requireRole, signedIn } from '../accounts/auth';
+import { workspacesOf } from '../accounts/members';
 import type { AppEnv, Deps } from '../env';
-import { ConflictError, logBug, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, logBug, NotFoundError, ValidationError } from '../errors';
 import { closeHypothesis } from '../hypotheses/close';
 import {
   createHypothesis,
@@ -27,7 +28,7 @@ import { createMetric, listMetrics } from '../metrics/metrics';
 import { MetricInput } from '../metrics/schemas';
 import { idParam, parse } from '../validation';
 import { WorkspaceInput } from '../workspaces/schemas';
-import { createWorkspace, getWorkspaceBySlug, listWorkspaces } from '../workspaces/workspaces';
+import { createWorkspace } from '../workspaces/workspaces';
 
 // The JSON API: the same domain functions as the pages, and one error shape for every refusal,
 // {"error":{"code","message","fields"?,"current"?}}. This sub-app has its own onError (it takes precedence
@@ -61,7 +62,8 @@ async function readJson(c: Context): Promise<Record<string, unknown>> {
   return body as Record<string, unknown>;
 }
 
-export function apiRoutes({ db }: Deps) {
+export function apiRoutes(deps: Deps) {
+  const { db } = deps;
   const api = new Hono<AppEnv>();
 
   api.onError((err, c) => {
@@ -73,7 +75,7 @@ export function apiRoutes({ db }: Deps) {
         message: err.message,
         ...(err.current === undefined ? {} : { current: err.current }),
       });
-    if (err instanceof NotFoundError || err instanceof BadRequestError)
+    if (err instanceof NotFoundError || err instanceof BadRequestError || err instanceof ForbiddenError)
       return errorJson(c, err.status, { code: err.code, message: err.message });
     if (err instanceof HTTPException && err.status < 500)
       return errorJson(c, err.status as ContentfulStatusCode, { code: 'http_error', message: err.message });
@@ -87,22 +89,29 @@ export function apiRoutes({ db }: Deps) {
     return { ...h, rank, learnings };
   };
 
-  api.get('/workspaces', async (c) => c.json({ items: await listWorkspaces(db) }));
+  // The token's user sees only the workspaces they are a member of, each with their role.
+  api.get('/workspaces', async (c) => c.json({ items: await workspacesOf(db, signedIn(c).id) }));
 
   api.post('/workspaces', async (c) => {
+    const user = signedIn(c);
+    if (!user.isServerOwner)
+      throw new ForbiddenError(
+        'Only server owners can create workspaces. Ask the person who set up Lodestar.',
+      );
     const input = parse(WorkspaceInput, await readJson(c));
-    return c.json(await createWorkspace(db, input), 201);
+    const ws = await createWorkspace(db, input, { ownerId: user.id });
+    return c.json({ ...ws, role: 'owner' }, 201);
   });
 
-  // Every /workspaces/:slug/* route works inside the workspace named by the slug; unknown → JSON 404.
-  api.use(
-    '/workspaces/:slug/*',
-    createMiddleware<AppEnv>(async (c, next) => {
-      const ws = await getWorkspaceBySlug(db, c.req.param('slug') ?? '');
-      if (!ws) throw new NotFoundError('There is no workspace with that slug.');
-      c.set('workspace', ws);
-      await next();
-    }),
+  // Every /workspaces/:slug/* route works inside the workspace named by the slug, as the token user's
+  // membership sees it: unknown and not-a-member are the same JSON 404; changes need an editor.
+  const loadWorkspace = loadMemberWorkspace(deps);
+  api.use('/workspaces/:slug', loadWorkspace);
+  api.use('/workspaces/:slug/*', loadWorkspace);
+  api.on(
+    ['POST', 'PUT', 'PATCH', 'DELETE'],
+    ['/workspaces/:slug', '/workspaces/:slug/*'],
+    requireRole('editor'),
   );
 
   api.get('/workspaces/:slug', (c) => c.json(c.get('workspace')));

@@ -1,13 +1,15 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { type Checklist, metrics } from '../../db/schema';
+import { type Checklist, metrics, type User } from '../../db/schema';
 import { emptyForm, formValues } from '../../views/components/form';
 import { HomePage } from '../../views/workspaces/home';
 import { NorthStarPage, northStarValues } from '../../views/workspaces/north-star';
 import { SettingsPage } from '../../views/workspaces/settings';
 import { TreeFragment, TreePage } from '../../views/workspaces/tree';
+import { requireRole, signedIn } from '../accounts/auth';
+import { workspacesOf } from '../accounts/members';
 import type { AppEnv, Deps } from '../env';
-import { ConflictError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, ValidationError } from '../errors';
 import { respond } from '../htmx';
 import { learningsForMetric } from '../learnings/learnings';
 import { activeInputs, countsByMetric, createMetric, getNorthStar, updateMetric } from '../metrics/metrics';
@@ -15,38 +17,57 @@ import { NSM_CHECKS } from '../metrics/north-star';
 import { ChecklistInput, NorthStarInput } from '../metrics/schemas';
 import { parse, readForm } from '../validation';
 import { SettingsInput, WorkspaceWithNorthStarInput } from './schemas';
-import { createWorkspace, listWorkspaces, updateWorkspaceSettings } from './workspaces';
+import { createWorkspace, updateWorkspaceSettings } from './workspaces';
 
 export function workspaceRoutes({ db }: Deps) {
   const app = new Hono<AppEnv>();
 
-  const home = async (form = emptyForm()) => {
-    const list = await listWorkspaces(db);
-    const stars = await db.orm
-      .select({ workspaceId: metrics.workspaceId, name: metrics.name })
-      .from(metrics)
-      .where(eq(metrics.kind, 'north_star'));
+  // Only the workspaces the user is a member of, each with its North Star's name.
+  const home = async (user: User, form = emptyForm()) => {
+    const list = await workspacesOf(db, user.id);
+    const stars = list.length
+      ? await db.orm
+          .select({ workspaceId: metrics.workspaceId, name: metrics.name })
+          .from(metrics)
+          .where(
+            and(
+              eq(metrics.kind, 'north_star'),
+              inArray(
+                metrics.workspaceId,
+                list.map((w) => w.id),
+              ),
+            ),
+          )
+      : [];
     const byWs = new Map(stars.map((s) => [s.workspaceId, s.name]));
     return (
-      <HomePage workspaces={list.map((w) => ({ ...w, northStar: byWs.get(w.id) ?? null }))} form={form} />
+      <HomePage
+        workspaces={list.map((w) => ({ ...w, northStar: byWs.get(w.id) ?? null }))}
+        form={form}
+        canCreate={user.isServerOwner}
+      />
     );
   };
 
-  app.get('/', async (c) => c.html(await home()));
+  app.get('/', async (c) => c.html(await home(signedIn(c))));
 
   app.post('/workspaces', async (c) => {
+    const user = signedIn(c);
+    if (!user.isServerOwner)
+      throw new ForbiddenError(
+        'Only server owners can start workspaces. Ask the person who set up Lodestar.',
+      );
     const body = await readForm(c);
     try {
       const input = parse(WorkspaceWithNorthStarInput, body);
       const ws = await createWorkspace(db, input, {
-        name: input.nsmName,
-        description: input.nsmDescription,
-        unit: input.nsmUnit,
+        northStar: { name: input.nsmName, description: input.nsmDescription, unit: input.nsmUnit },
+        ownerId: user.id,
       });
       return c.redirect(`/w/${ws.slug}`, 303);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      return c.html(await home({ values: formValues(body), errors: e.fields }), 422);
+      return c.html(await home(user, { values: formValues(body), errors: e.fields }), 422);
     }
   });
 
@@ -82,7 +103,7 @@ export function workspaceRoutes({ db }: Deps) {
     );
   });
 
-  app.post('/w/:slug/north-star', async (c) => {
+  app.post('/w/:slug/north-star', requireRole('owner'), async (c) => {
     const ws = c.get('workspace');
     const body = await readForm(c);
     const northStar = await getNorthStar(db, ws);
@@ -157,7 +178,7 @@ export function workspaceRoutes({ db }: Deps) {
     );
   });
 
-  app.post('/w/:slug/settings', async (c) => {
+  app.post('/w/:slug/settings', requireRole('owner'), async (c) => {
     const ws = c.get('workspace');
     const body = await readForm(c);
     try {

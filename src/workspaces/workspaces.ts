@@ -1,6 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
-import { type IceMode, metrics, type Workspace, workspaces } from '../../db/schema';
+import { type IceMode, metrics, users, type Workspace, workspaces } from '../../db/schema';
+import { putMember } from '../accounts/members';
+import { recordChange, recordUpdate, snapshot } from '../audit/audit';
 import { ValidationError } from '../errors';
 import { recomputeIce } from '../hypotheses/hypotheses';
 import { emptyChecklist } from '../metrics/north-star';
@@ -29,26 +31,48 @@ async function insertWorkspace(tx: Tx, input: WorkspaceInput, now: number): Prom
   return row;
 }
 
-/** Creates a workspace, and its North Star when one is given (the web form always gives one). */
+/**
+ * Creates a workspace, its North Star when one is given (the web form always gives one), and makes
+ * `ownerId` its first owner (the API and the web form always give one; the seed adds owners later).
+ */
 export async function createWorkspace(
   db: Db,
   input: WorkspaceInput,
-  northStar?: NorthStarSeed,
-  now = Date.now(),
+  opts: { northStar?: NorthStarSeed; ownerId?: number; now?: number } = {},
 ): Promise<Workspace> {
+  const { northStar, ownerId, now = Date.now() } = opts;
   return db.write(async (tx) => {
     const ws = await insertWorkspace(tx, input, now);
+    await recordChange(
+      tx,
+      { workspaceId: ws.id, entity: 'workspace', entityId: ws.id, action: 'create', after: snapshot(ws) },
+      now,
+    );
+    if (ownerId !== undefined) {
+      const [owner] = await tx.select().from(users).where(eq(users.id, ownerId));
+      if (!owner) throw new Error('workspace owner does not exist');
+      await putMember(tx, ws.id, owner, 'owner', now);
+    }
     if (northStar) {
-      await tx.insert(metrics).values({
-        workspaceId: ws.id,
-        kind: 'north_star',
-        name: northStar.name,
-        description: northStar.description,
-        unit: northStar.unit,
-        checklist: emptyChecklist(),
-        createdAt: now,
-        updatedAt: now,
-      });
+      const [nsm] = await tx
+        .insert(metrics)
+        .values({
+          workspaceId: ws.id,
+          kind: 'north_star',
+          name: northStar.name,
+          description: northStar.description,
+          unit: northStar.unit,
+          checklist: emptyChecklist(),
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      if (!nsm) throw new Error('insert returned no row');
+      await recordChange(
+        tx,
+        { workspaceId: ws.id, entity: 'metric', entityId: nsm.id, action: 'create', after: snapshot(nsm) },
+        now,
+      );
     }
     return ws;
   });
@@ -67,6 +91,12 @@ export async function updateWorkspaceSettings(
       .where(eq(workspaces.id, ws.id))
       .returning();
     if (!row) throw new Error('workspace vanished');
+    await recordUpdate(
+      tx,
+      { workspaceId: ws.id, entity: 'workspace', entityId: ws.id, action: 'settings' },
+      { name: ws.name, iceMode: ws.iceMode },
+      { name: row.name, iceMode: row.iceMode },
+    );
     if (row.iceMode !== ws.iceMode) await recomputeIce(tx, row);
     return row;
   });

@@ -1,11 +1,11 @@
-import type { Workspace } from '../../db/schema';
+import type { MemberWorkspace } from '../../src/accounts/members';
 import { ErrorSummary, type FormState, Input, TextArea } from '../components/form';
 import { Layout } from '../layout';
 
-export type WorkspaceCard = Workspace & { northStar: string | null };
+export type WorkspaceCard = MemberWorkspace & { northStar: string | null };
 
 /** `/`: your workspaces and the form that starts a new one (a workspace is about one North Star). */
-export function HomePage(props: { workspaces: WorkspaceCard[]; form: FormState }) {
+export function HomePage(props: { workspaces: WorkspaceCard[]; form: FormState; canCreate: boolean }) {
   return (
     <Layout title="Your workspaces" nav="home">
       <h1>Your workspaces</h1>
@@ -13,7 +13,10 @@ export function HomePage(props: { workspaces: WorkspaceCard[]; form: FormState }
         <div class="empty">
           <p>
             <strong>No workspace yet.</strong> A workspace is one product team’s space: its North Star Metric,
-            the input metrics that move it, and the backlog of experiments aimed at them. Start one below.
+            the input metrics that move it, and the backlog of experiments aimed at them.{' '}
+            {props.canCreate
+              ? 'Start one below.'
+              : 'Ask a workspace owner for an invite link: opening it adds you to their workspace.'}
           </p>
         </div>
       ) : (
@@ -24,6 +27,9 @@ export function HomePage(props: { workspaces: WorkspaceCard[]; form: FormState }
                 <a href={`/w/${w.slug}`}>{w.name}</a>
               </h2>
               <p class="muted">{w.northStar ? `North Star: ${w.northStar}` : 'No North Star named yet'}</p>
+              <p class="muted">
+                You are {w.role === 'owner' ? 'an owner' : w.role === 'editor' ? 'an editor' : 'a viewer'}
+              </p>
               <p class="links">
                 <a href={`/w/${w.slug}/backlog`}>Backlog</a> ·{' '}
                 <a href={`/w/${w.slug}/learnings`}>Learnings</a>
@@ -32,7 +38,7 @@ export function HomePage(props: { workspaces: WorkspaceCard[]; form: FormState }
           ))}
         </ul>
       )}
-      <NewWorkspaceForm form={props.form} />
+      {props.canCreate ? <NewWorkspaceForm form={props.form} /> : null}
     </Layout>
   );
 }

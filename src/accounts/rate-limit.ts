@@ -1,0 +1,82 @@
+/**
+ * Failed sign-ins counted per account and per client address in fixed windows. Kept in memory: Lodestar
+ * runs as one process, and a restart forgetting the counts costs an attacker a restart they cannot cause.
+ */
+export type LimitRule = { max: number; windowMs: number };
+
+export const LOGIN_LIMITS = {
+  // Enough for a person mistyping; far too few to guess a password.
+  account: { max: 5, windowMs: 15 * 60 * 1000 },
+  // An office behind one address has several people signing in; one address guessing many accounts does not.
+  address: { max: 20, windowMs: 15 * 60 * 1000 },
+} satisfies Record<string, LimitRule>;
+
+// The maps cannot grow without bound under a spray of made-up emails: past this size the oldest go.
+const MAX_KEYS = 10_000;
+
+class Counter {
+  private hits = new Map<string, { count: number; resetAt: number }>();
+  constructor(private readonly rule: LimitRule) {}
+
+  /** Milliseconds until the key may try again, or 0 when it may now. */
+  blockedFor(key: string, now: number): number {
+    const entry = this.hits.get(key);
+    if (!entry || entry.resetAt <= now) return 0;
+    return entry.count >= this.rule.max ? entry.resetAt - now : 0;
+  }
+
+  hit(key: string, now: number): void {
+    const entry = this.hits.get(key);
+    if (!entry || entry.resetAt <= now) {
+      this.hits.delete(key);
+      if (this.hits.size >= MAX_KEYS) {
+        const oldest = this.hits.keys().next().value;
+        if (oldest !== undefined) this.hits.delete(oldest);
+      }
+      this.hits.set(key, { count: 1, resetAt: now + this.rule.windowMs });
+    } else entry.count++;
+  }
+
+  clear(key: string): void {
+    this.hits.delete(key);
+  }
+}
+
+export type LimitVerdict =
+  | { limited: false }
+  | { limited: true; scope: 'account' | 'address'; retryAfterMs: number };
+
+export class LoginLimiter {
+  private account: Counter;
+  private address: Counter;
+  constructor(limits: { account: LimitRule; address: LimitRule } = LOGIN_LIMITS) {
+    this.account = new Counter(limits.account);
+    this.address = new Counter(limits.address);
+  }
+
+  check(email: string, address: string, now = Date.now()): LimitVerdict {
+    const byAccount = this.account.blockedFor(email, now);
+    if (byAccount) return { limited: true, scope: 'account', retryAfterMs: byAccount };
+    const byAddress = this.address.blockedFor(address, now);
+    if (byAddress) return { limited: true, scope: 'address', retryAfterMs: byAddress };
+    return { limited: false };
+  }
+
+  failed(email: string, address: string, now = Date.now()): void {
+    this.account.hit(email, now);
+    this.address.hit(address, now);
+  }
+
+  /** A successful sign-in clears the account's count (not the address's: others may share it). */
+  succeeded(email: string): void {
+    this.account.clear(email);
+  }
+}
+
+export function limitMessage(v: Extract<LimitVerdict, { limited: true }>): string {
+  const minutes = Math.max(1, Math.ceil(v.retryAfterMs / 60000));
+  const wait = `Try again in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return v.scope === 'account'
+    ? `Too many failed sign-ins for this account. ${wait}, or ask an owner to reset the password.`
+    : `Too many failed sign-ins from your network. ${wait}.`;
+}

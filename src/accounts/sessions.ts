@@ -1,0 +1,66 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, lt, or } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { sessions, type User, users } from '../../db/schema';
+
+/** A session ends after this long without a request… */
+export const SESSION_IDLE_MS = 7 * 24 * 60 * 60 * 1000;
+/** …and this long after sign-in, however active. */
+export const SESSION_MAX_MS = 30 * 24 * 60 * 60 * 1000;
+// Last-seen is written at most this often, so that reading pages does not write on every request.
+const TOUCH_EVERY_MS = 60 * 1000;
+
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Starts a session; returns the id for the cookie (only its hash is stored). */
+export async function createSession(db: Db, userId: number, now = Date.now()): Promise<string> {
+  const id = randomBytes(32).toString('base64url');
+  await db.write(async (tx) => {
+    // Expired sessions of anyone are swept here, the one place that adds rows.
+    await tx
+      .delete(sessions)
+      .where(
+        or(lt(sessions.lastSeenAt, now - SESSION_IDLE_MS), lt(sessions.createdAt, now - SESSION_MAX_MS)),
+      );
+    await tx.insert(sessions).values({ idHash: sha256(id), userId, createdAt: now, lastSeenAt: now });
+  });
+  return id;
+}
+
+/** The user of a live session, or undefined for an unknown, tampered or expired id. */
+export async function resolveSession(db: Db, id: string, now = Date.now()): Promise<User | undefined> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined;
+  const idHash = sha256(id);
+  const [row] = await db.orm
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.idHash, idHash));
+  if (!row) return undefined;
+  const { session } = row;
+  if (session.lastSeenAt < now - SESSION_IDLE_MS || session.createdAt < now - SESSION_MAX_MS) {
+    await endSession(db, id);
+    return undefined;
+  }
+  if (now - session.lastSeenAt > TOUCH_EVERY_MS)
+    await db.write((tx) => tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash)));
+  return row.user;
+}
+
+export async function endSession(db: Db, id: string): Promise<void> {
+  await db.write((tx) => tx.delete(sessions).where(eq(sessions.idHash, sha256(id))));
+}
+
+/** Ends every session of a user (sign out everywhere; password change). */
+export async function endAllSessions(db: Db, userId: number): Promise<void> {
+  await db.write((tx) => tx.delete(sessions).where(eq(sessions.userId, userId)));
+}
+
+export async function countSessions(db: Db, userId: number): Promise<number> {
+  return (
+    await db.orm
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId)))
+  ).length;
+}

@@ -1,0 +1,123 @@
+import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client';
+import { type AuditEntity, type AuditEvent, auditEvents } from '../../db/schema';
+import { actorName, currentActor } from './actor';
+
+type Row = Record<string, unknown>;
+
+// Bookkeeping columns that change with every write and say nothing about what the person changed.
+const IGNORED = new Set(['version', 'updatedAt', 'createdAt', 'workspaceId', 'id']);
+
+/** The fields that differ between two versions of a row, as {before, after} holding only those fields. */
+export function changedFields(before: Row, after: Row): { before: Row; after: Row } | undefined {
+  const b: Row = {};
+  const a: Row = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (IGNORED.has(key)) continue;
+    if (JSON.stringify(before[key] ?? null) === JSON.stringify(after[key] ?? null)) continue;
+    b[key] = before[key] ?? null;
+    a[key] = after[key] ?? null;
+  }
+  return Object.keys(a).length ? { before: b, after: a } : undefined;
+}
+
+/** A row as it goes into the trail: without the bookkeeping columns. */
+export function snapshot(row: Row): Row {
+  return Object.fromEntries(Object.entries(row).filter(([k]) => !IGNORED.has(k)));
+}
+
+export type Change = {
+  workspaceId: number | null;
+  entity: AuditEntity;
+  entityId: number;
+  action: string;
+  before?: Row | null;
+  after?: Row | null;
+};
+
+/**
+ * Records one change inside the transaction that makes it, so that a change is never saved without its
+ * record nor recorded without being saved. The actor is whoever the current request or command runs as.
+ */
+export async function recordChange(tx: Tx, change: Change, now = Date.now()): Promise<void> {
+  const actor = currentActor();
+  await tx.insert(auditEvents).values({
+    workspaceId: change.workspaceId,
+    actorUserId: actor.kind === 'user' ? actor.userId : null,
+    actorName: actorName(actor),
+    entity: change.entity,
+    entityId: change.entityId,
+    action: change.action,
+    before: change.before ?? null,
+    after: change.after ?? null,
+    createdAt: now,
+  });
+}
+
+/** Records an update only when a field really changed; returns whether it did. */
+export async function recordUpdate(
+  tx: Tx,
+  change: Omit<Change, 'before' | 'after'>,
+  before: Row,
+  after: Row,
+  now = Date.now(),
+): Promise<boolean> {
+  const diff = changedFields(before, after);
+  if (!diff) return false;
+  await recordChange(tx, { ...change, ...diff }, now);
+  return true;
+}
+
+/** The history of one record, newest first. */
+export async function historyOf(
+  db: Db,
+  workspaceId: number,
+  entity: AuditEntity,
+  entityId: number,
+  limit = 100,
+): Promise<AuditEvent[]> {
+  return db.orm
+    .select()
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.workspaceId, workspaceId),
+        eq(auditEvents.entity, entity),
+        eq(auditEvents.entityId, entityId),
+      ),
+    )
+    .orderBy(desc(auditEvents.id))
+    .limit(limit);
+}
+
+/** A page of the workspace's trail, newest first; `before` is the id of the last event already shown. */
+export async function workspaceTrail(
+  db: Db,
+  workspaceId: number,
+  opts: { entity?: AuditEntity; before?: number; limit?: number } = {},
+): Promise<{ events: AuditEvent[]; more: boolean }> {
+  const limit = opts.limit ?? 50;
+  const rows = await db.orm
+    .select()
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.workspaceId, workspaceId),
+        opts.entity ? eq(auditEvents.entity, opts.entity) : undefined,
+        opts.before ? lt(auditEvents.id, opts.before) : undefined,
+      ),
+    )
+    .orderBy(desc(auditEvents.id))
+    .limit(limit + 1);
+  return { events: rows.slice(0, limit), more: rows.length > limit };
+}
+
+/** A user's own changes that belong to no workspace (their API tokens), newest first. */
+export async function personalTrail(db: Db, userId: number, limit = 20): Promise<AuditEvent[]> {
+  return db.orm
+    .select()
+    .from(auditEvents)
+    .where(and(isNull(auditEvents.workspaceId), eq(auditEvents.actorUserId, userId)))
+    .orderBy(desc(auditEvents.id))
+    .limit(limit);
+}
