@@ -18,7 +18,6 @@ import { metricRoutes } from './metrics/routes';
 import { workspaceRoutes } from './workspaces/routes';
 
 export function createApp(deps: Deps) {
-  const { db } = deps;
   const app = new Hono<AppEnv>();
 
   app.use(requestId());

@@ -19,7 +19,7 @@ export function Layout(props: { title: string; ws?: Workspace; nav?: Nav; childr
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="htmx-config" content='{"includeIndicatorCSS": false}' />
+          <meta name="htmx-config" content='{"includeIndicatorCSS": false, "mode": "same-origin"}' />
           <title>{ws ? `${props.title} · ${ws.name} · Lodestar` : `${props.title} · Lodestar`}</title>
           <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/assets/app.css" />
