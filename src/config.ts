@@ -17,6 +17,12 @@ const Config = z.object({
       })
       .optional(),
   ),
+  // Behind a reverse proxy that sets X-Forwarded-For, '1' makes the sign-in rate limit count the client's
+  // address from it; without a proxy the header could be forged, so it is ignored by default.
+  LODESTAR_TRUST_PROXY: z
+    .string()
+    .default('0')
+    .transform((v) => v === '1' || v.toLowerCase() === 'true'),
   LOG_LEVEL: z.enum(['info', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce
     .number()

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { createDb } from '../db/client';
 import { migrateDb } from '../db/migrate';
 import { seedDemoIfEmpty } from '../db/seed';
+import { countUsers } from './accounts/users';
 import { createApp } from './app';
 import { readConfig } from './config';
 
@@ -18,9 +19,13 @@ const app = createApp({
   logLevel: config.LOG_LEVEL,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   origin: config.LODESTAR_ORIGIN,
+  trustProxy: config.LODESTAR_TRUST_PROXY,
 });
+const firstRun = (await countUsers(db)) === 0;
 const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
   console.log(`Lodestar is running on http://localhost:${info.port} (database: ${config.DATABASE_URL})`);
+  if (firstRun)
+    console.log(`No account yet: open http://localhost:${info.port}/setup to create the first owner.`);
 });
 
 function shutdown() {

@@ -145,6 +145,8 @@ export function apiRoutes(deps: Deps) {
   api.patch('/workspaces/:slug/hypotheses/:id', async (c) => {
     const ws = c.get('workspace');
     const id = idParam(c.req.param('id'));
+    // An id outside the workspace is a 404 whatever the body holds (checked before the body is judged).
+    await requireHypothesis(db, ws, id);
     const body = await readJson(c);
     const patch = parse(HypothesisPatch, body);
     // A client may send back the whole record it read; a changed status, though, is a transition.
@@ -161,6 +163,7 @@ export function apiRoutes(deps: Deps) {
   api.post('/workspaces/:slug/hypotheses/:id/transition', async (c) => {
     const ws = c.get('workspace');
     const id = idParam(c.req.param('id'));
+    await requireHypothesis(db, ws, id);
     const { to, version } = parse(TransitionInput, await readJson(c));
     return c.json(await hypothesisJson(ws, await transitionHypothesis(db, ws, id, to, version)));
   });
@@ -168,6 +171,7 @@ export function apiRoutes(deps: Deps) {
   api.post('/workspaces/:slug/hypotheses/:id/close', async (c) => {
     const ws = c.get('workspace');
     const id = idParam(c.req.param('id'));
+    await requireHypothesis(db, ws, id);
     const input = parse(CloseInput, await readJson(c));
     return c.json(await hypothesisJson(ws, await closeHypothesis(db, ws, id, input)));
   });
