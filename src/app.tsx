@@ -7,8 +7,11 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ErrorFragment, ErrorPage } from '../views/errors/pages';
 import { apiAuth, loadMemberWorkspace, pageAuth, requireRole } from './accounts/auth';
+import { memberRoutes } from './accounts/member-routes';
+import { accountRoutes } from './accounts/routes';
 import { apiRoutes } from './api/routes';
 import { assetRoutes } from './assets';
+import { auditRoutes } from './audit/routes';
 import type { AppEnv, Deps } from './env';
 import { isDomainError, logBug } from './errors';
 import { isHtmx } from './htmx';
@@ -39,6 +42,8 @@ export function createApp(deps: Deps) {
   }
   app.use(
     secureHeaders({
+      // A route may set its own stricter header (invite pages: no Referer at all, the token is in the URL).
+      overwrite: false,
       referrerPolicy: 'strict-origin-when-cross-origin',
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
@@ -67,7 +72,22 @@ export function createApp(deps: Deps) {
   // came from Lodestar itself. Behind a proxy that rewrites the host, set LODESTAR_ORIGIN. The API is
   // left out: it accepts only application/json, which a cross-site form cannot send without CORS.
   const csrfCheck = csrf(deps.origin ? { origin: deps.origin } : undefined);
-  app.use((c, next) => (c.req.path.startsWith('/api/') ? next() : csrfCheck(c, next)));
+  // hono/csrf judges only the content types a plain HTML form can send. A page route has no business with
+  // any other kind of body from another site either, so a browser's own cross-site marker (Sec-Fetch-Site,
+  // or an Origin that is not Lodestar's) refuses it whatever the content type.
+  const crossSite = (c: Context<AppEnv>) => {
+    const site = c.req.header('sec-fetch-site');
+    const origin = c.req.header('origin');
+    return (
+      (site !== undefined && site !== 'same-origin' && site !== 'none') ||
+      (!!origin && origin !== (deps.origin ?? new URL(c.req.url).origin))
+    );
+  };
+  app.use((c, next) => {
+    if (c.req.path.startsWith('/api/')) return next();
+    if (!/^(GET|HEAD|OPTIONS)$/.test(c.req.method) && crossSite(c)) throw new HTTPException(403);
+    return csrfCheck(c, next);
+  });
 
   app.route('/', assetRoutes());
 
@@ -85,10 +105,13 @@ export function createApp(deps: Deps) {
   app.use('/w/:slug/*', loadWorkspace);
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], ['/w/:slug', '/w/:slug/*'], requireRole('editor'));
 
+  app.route('/', accountRoutes(deps));
+  app.route('/', memberRoutes(deps));
   app.route('/', workspaceRoutes(deps));
   app.route('/', metricRoutes(deps));
   app.route('/', hypothesisRoutes(deps));
   app.route('/', learningRoutes(deps));
+  app.route('/', auditRoutes(deps));
   app.route('/api/v1', apiRoutes(deps));
 
   app.notFound((c) => notFound(c, 'There is nothing at this address.'));

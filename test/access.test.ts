@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
-import {
-  makeHypothesis,
-  makeInput,
-  makeLearning,
-  makeMember,
-  makeWorkspace,
-  moveTo,
-} from '../db/factories';
+import { makeHypothesis, makeInput, makeLearning, makeMember, makeWorkspace, moveTo } from '../db/factories';
 import type { Role } from '../db/schema';
 import { createInvite } from '../src/accounts/invites';
 import { roleAtLeast } from '../src/accounts/members';
@@ -82,7 +75,8 @@ function routeTable(): Route[] {
 }
 
 const mutating = () => routeTable().filter((r) => r.method !== 'GET');
-const reading = () => routeTable().filter((r) => r.method === 'GET' && /\/(?:w|workspaces)\/:slug/.test(r.path));
+const reading = () =>
+  routeTable().filter((r) => r.method === 'GET' && /\/(?:w|workspaces)\/:slug/.test(r.path));
 
 // Tables whose every row must be identical after a refused request. Sessions and the last-used time of
 // tokens are left out: reading a page legitimately notes that the session was seen.
@@ -220,7 +214,12 @@ describe('access', () => {
             continue;
           }
           const w = who(asker);
-          const res = await send(s, w, route, await fill(route.path, s, 'alpha', s.alpha, w === 'anonymous' ? undefined : w));
+          const res = await send(
+            s,
+            w,
+            route,
+            await fill(route.path, s, 'alpha', s.alpha, w === 'anonymous' ? undefined : w),
+          );
           if (want === 'to-login') {
             expect(res.status, `${asker}`).toBe(303);
             expect(res.headers.get('location'), `${asker}`).toMatch(/^\/login/);
@@ -252,7 +251,8 @@ describe('access', () => {
         const viaSlug = await fill(route.path, s, 'beta', s.beta, owner);
         // alpha's slug (a member) with beta's ids: scoped by alpha → 404.
         const viaIds = await fill(route.path, s, 'alpha', s.beta, owner);
-        const paths = viaIds === (await fill(route.path, s, 'alpha', s.alpha, owner)) ? [viaSlug] : [viaSlug, viaIds];
+        const paths =
+          viaIds === (await fill(route.path, s, 'alpha', s.alpha, owner)) ? [viaSlug] : [viaSlug, viaIds];
         for (const path of paths) {
           const variants = route.path.startsWith('/api/') ? [{}] : [{}, htmx];
           for (const headers of variants) {

@@ -1,12 +1,36 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import type { Workspace } from '../db/schema';
+import type { Role, Workspace } from '../db/schema';
+import { currentUser } from '../src/audit/actor';
 
-export type Nav = 'home' | 'tree' | 'backlog' | 'new' | 'learnings' | 'metrics' | 'settings' | undefined;
+export type Nav =
+  | 'home'
+  | 'tree'
+  | 'backlog'
+  | 'new'
+  | 'learnings'
+  | 'metrics'
+  | 'members'
+  | 'activity'
+  | 'settings'
+  | 'account'
+  | undefined;
+
+/** Who the header greets; by default the signed-in user the request runs as. */
+export type SignedInAs = { name: string };
 
 /** The only full-document markup. hono/jsx emits no doctype, so it is written here by hand. */
-export function Layout(props: { title: string; ws?: Workspace; nav?: Nav; children: Child }) {
+export function Layout(props: {
+  title: string;
+  // At runtime the member's view of the workspace (with their role); plain rows still render.
+  ws?: Workspace & { role?: Role };
+  nav?: Nav;
+  // null: render as signed out (the sign-in pages); undefined: whoever the request runs as.
+  user?: SignedInAs | null;
+  children: Child;
+}) {
   const { ws, nav } = props;
+  const user = props.user === undefined ? sessionUser() : props.user;
   const link = (href: string, key: Nav, label: string) => (
     <a href={href} aria-current={nav === key ? 'page' : undefined}>
       {label}
@@ -42,18 +66,37 @@ export function Layout(props: { title: string; ws?: Workspace; nav?: Nav; childr
                   {link(`/w/${ws.slug}/backlog`, 'backlog', 'Backlog')}
                   {link(`/w/${ws.slug}/learnings`, 'learnings', 'Learnings')}
                   {link(`/w/${ws.slug}/metrics`, 'metrics', 'Metrics')}
+                  {link(`/w/${ws.slug}/members`, 'members', 'Members')}
+                  {ws.role === 'owner' ? link(`/w/${ws.slug}/activity`, 'activity', 'Activity') : null}
                   {link(`/w/${ws.slug}/settings`, 'settings', 'Settings')}
-                  <a
-                    class="button small"
-                    href={`/w/${ws.slug}/hypotheses/new`}
-                    aria-current={nav === 'new' ? 'page' : undefined}
-                  >
-                    + New hypothesis
-                  </a>
+                  {/* Viewers change nothing; a button that can only lead to a 403 is not offered. */}
+                  {ws.role === 'viewer' ? null : (
+                    <a
+                      class="button small"
+                      href={`/w/${ws.slug}/hypotheses/new`}
+                      aria-current={nav === 'new' ? 'page' : undefined}
+                    >
+                      + New hypothesis
+                    </a>
+                  )}
                 </>
-              ) : (
+              ) : user ? (
                 link('/', 'home', 'Workspaces')
-              )}
+              ) : null}
+              {user ? (
+                <span class="nav-user">
+                  <a href="/account" aria-current={nav === 'account' ? 'page' : undefined}>
+                    <span class="sr-only">Your account: </span>
+                    {user.name}
+                  </a>
+                  {/* Signing out changes state, so it is a POST (a link could be triggered cross-site). */}
+                  <form method="post" action="/logout" class="inline">
+                    <button type="submit" class="link">
+                      Sign out
+                    </button>
+                  </form>
+                </span>
+              ) : null}
             </nav>
           </header>
           <main id="main">{props.children}</main>
@@ -61,4 +104,10 @@ export function Layout(props: { title: string; ws?: Workspace; nav?: Nav; childr
       </html>
     </>
   );
+}
+
+// Only a browser session has a page to show: a request made with an API token never renders the layout.
+function sessionUser(): SignedInAs | undefined {
+  const actor = currentUser();
+  return actor?.via === 'session' ? { name: actor.name } : undefined;
 }

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Role, User } from '../../db/schema';
-import { type Actor, runAs } from '../audit/actor';
+import { runAs, userActor } from '../audit/actor';
 import type { AppEnv, Deps } from '../env';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { isHtmx } from '../htmx';
@@ -56,14 +56,6 @@ export function clientAddress(c: Context, trustProxy = false): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? 'unknown';
 }
-
-const userActor = (user: User, via: 'session' | 'token'): Actor => ({
-  kind: 'user',
-  userId: user.id,
-  name: user.name,
-  email: user.email,
-  via,
-});
 
 // Pages anyone may open without signing in.
 const PUBLIC_PAGES = [/^\/login$/, /^\/setup$/, /^\/invite\/[^/]+$/];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Db, Tx } from '../../db/client';
 import {
   type Invite,
   invites,
@@ -10,10 +10,13 @@ import {
   type Workspace,
   workspaces,
 } from '../../db/schema';
+import { runAs, userActor } from '../audit/actor';
 import { recordChange } from '../audit/audit';
 import { ConflictError, NotFoundError } from '../errors';
 import { putMember, roleAtLeast } from './members';
+import { hashPassword, type ScryptParams } from './passwords';
 import { sha256 } from './sessions';
+import { insertUser, type NewUser } from './users';
 
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -127,34 +130,57 @@ const REFUSED: Record<Exclude<InviteState, 'pending'>, string> = {
  * the link cannot be used again. Checked inside the transaction, so that two clicks use it only once.
  */
 export async function acceptInvite(db: Db, token: string, user: User, now = Date.now()): Promise<Workspace> {
+  return db.write((tx) => acceptInTx(tx, token, user, now));
+}
+
+/**
+ * Someone without an account opens an invite: their account is created and the invite used in one
+ * transaction, so a link used up a moment before (or an email taken meanwhile) leaves no account behind.
+ * The password is hashed before the transaction (slow work must not hold the write lock).
+ */
+export async function joinWithNewAccount(
+  db: Db,
+  token: string,
+  input: Omit<NewUser, 'isServerOwner'>,
+  params?: ScryptParams,
+  now = Date.now(),
+): Promise<{ user: User; workspace: Workspace }> {
+  const hash = await hashPassword(input.password, params);
   return db.write(async (tx) => {
-    const [row] = await tx
-      .select({ invite: invites, workspace: workspaces })
-      .from(invites)
-      .innerJoin(workspaces, eq(workspaces.id, invites.workspaceId))
-      .where(eq(invites.tokenHash, sha256(token)));
-    if (!row) throw new NotFoundError('This invite link is not valid. Check that you copied all of it.');
-    const state = inviteState(row.invite, now);
-    if (state !== 'pending') throw new ConflictError(REFUSED[state], 'conflict');
-    await tx.update(invites).set({ usedAt: now, usedBy: user.id }).where(eq(invites.id, row.invite.id));
-    const [existing] = await tx
-      .select({ role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.workspaceId, row.workspace.id), eq(memberships.userId, user.id)));
-    if (!existing || !roleAtLeast(existing.role, row.invite.role))
-      await putMember(tx, row.workspace.id, user, row.invite.role, now);
-    await recordChange(
-      tx,
-      {
-        workspaceId: row.workspace.id,
-        entity: 'invite',
-        entityId: row.invite.id,
-        action: 'accept',
-        before: { usedAt: null },
-        after: { usedAt: now, usedBy: user.email },
-      },
-      now,
-    );
-    return row.workspace;
+    const user = await insertUser(tx, input, hash, now);
+    // The new person is the one joining: the trail names them, not whoever the request ran as.
+    const workspace = await runAs(userActor(user, 'session'), () => acceptInTx(tx, token, user, now));
+    return { user, workspace };
   });
+}
+
+async function acceptInTx(tx: Tx, token: string, user: User, now: number): Promise<Workspace> {
+  const [row] = await tx
+    .select({ invite: invites, workspace: workspaces })
+    .from(invites)
+    .innerJoin(workspaces, eq(workspaces.id, invites.workspaceId))
+    .where(eq(invites.tokenHash, sha256(token)));
+  if (!row) throw new NotFoundError('This invite link is not valid. Check that you copied all of it.');
+  const state = inviteState(row.invite, now);
+  if (state !== 'pending') throw new ConflictError(REFUSED[state], 'conflict');
+  await tx.update(invites).set({ usedAt: now, usedBy: user.id }).where(eq(invites.id, row.invite.id));
+  const [existing] = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, row.workspace.id), eq(memberships.userId, user.id)));
+  if (!existing || !roleAtLeast(existing.role, row.invite.role))
+    await putMember(tx, row.workspace.id, user, row.invite.role, now);
+  await recordChange(
+    tx,
+    {
+      workspaceId: row.workspace.id,
+      entity: 'invite',
+      entityId: row.invite.id,
+      action: 'accept',
+      before: { usedAt: null },
+      after: { usedAt: now, usedBy: user.email },
+    },
+    now,
+  );
+  return row.workspace;
 }

@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
-import { memberships, sessions, type User, users, workspaces } from '../../db/schema';
+import { sessions, type User, users, workspaces } from '../../db/schema';
 import { ConflictError, ValidationError } from '../errors';
+import { putMember } from './members';
 import { hashPassword, type ScryptParams } from './passwords';
 
 export const normalEmail = (email: string) => email.trim().toLowerCase();
@@ -27,7 +28,8 @@ export async function getUser(db: Db, id: number): Promise<User | undefined> {
 
 export type NewUser = { email: string; name: string; password: string; isServerOwner?: boolean };
 
-async function insertUser(tx: Tx, input: NewUser, passwordHash: string, now: number): Promise<User> {
+/** Inserts a user inside a running transaction (the hash is computed beforehand, outside it). */
+export async function insertUser(tx: Tx, input: NewUser, passwordHash: string, now: number): Promise<User> {
   if (await findUserByEmail(tx, input.email))
     throw new ValidationError({ email: 'There is already an account with this email.' });
   const [row] = await tx
@@ -77,16 +79,15 @@ export async function setupFirstOwner(
   });
 }
 
-/** Makes the user owner of every workspace nobody is a member of. */
+/** Makes the user owner of every workspace nobody is a member of (each recorded in its trail). */
 export async function adoptOrphanWorkspaces(tx: Tx, userId: number, now = Date.now()): Promise<number> {
+  const [user] = await tx.select().from(users).where(eq(users.id, userId));
+  if (!user) throw new Error('adopting user does not exist');
   const orphans = await tx
     .select({ id: workspaces.id })
     .from(workspaces)
     .where(sql`not exists (select 1 from memberships m where m.workspace_id = ${workspaces.id})`);
-  if (orphans.length)
-    await tx
-      .insert(memberships)
-      .values(orphans.map((w) => ({ workspaceId: w.id, userId, role: 'owner' as const, createdAt: now })));
+  for (const w of orphans) await putMember(tx, w.id, user, 'owner', now);
   return orphans.length;
 }
 

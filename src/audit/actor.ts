@@ -11,6 +11,14 @@ export type Actor =
 // transaction, and threading the actor through every call would touch every signature for one field.
 const store = new AsyncLocalStorage<Actor>();
 
+/** The actor for a signed-in user. */
+export function userActor(
+  user: { id: number; name: string; email: string },
+  via: 'session' | 'token',
+): Actor {
+  return { kind: 'user', userId: user.id, name: user.name, email: user.email, via };
+}
+
 export function runAs<T>(actor: Actor, fn: () => T): T {
   return store.run(actor, fn);
 }

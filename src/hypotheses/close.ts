@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { hypotheses, hypothesisLearnings, learnings, metrics, type Workspace } from '../../db/schema';
+import { recordChange, snapshot } from '../audit/audit';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { lift, roti, suggestedReturn } from '../scoring/scores';
 import { type HypothesisWithTags, requireHypothesis } from './hypotheses';
@@ -31,11 +32,14 @@ export async function closeHypothesis(
     const existingIds = input.learnings.flatMap((l) => ('learningId' in l ? [l.learningId] : []));
     if (new Set(existingIds).size !== existingIds.length)
       throw new ValidationError({ learnings: 'The same learning is listed twice.' });
+    // Their statements go into the close's record, so the trail still reads well if one is edited later.
+    const statements = new Map<number, string>();
     if (existingIds.length) {
       const found = await tx
-        .select({ id: learnings.id })
+        .select({ id: learnings.id, statement: learnings.statement })
         .from(learnings)
         .where(and(eq(learnings.workspaceId, ws.id), inArray(learnings.id, existingIds)));
+      for (const f of found) statements.set(f.id, f.statement);
       if (found.length !== existingIds.length)
         throw new ValidationError({
           learnings: 'One of the chosen learnings does not exist in this workspace.',
@@ -56,23 +60,26 @@ export async function closeHypothesis(
         return: `Give a return from 0 to 10 for a ${input.outcome} experiment: how much was what you learned worth?`,
       });
 
+    const closed = {
+      status: 'done' as const,
+      result: input.outcome,
+      baseline: input.baseline ?? null,
+      observed: input.observed ?? null,
+      lift: observedLift,
+      actualDays: input.actualDays,
+      returnScore,
+      roti: roti(returnScore, input.actualDays),
+      closedAt: now,
+    };
     await tx
       .update(hypotheses)
-      .set({
-        status: 'done',
-        result: input.outcome,
-        baseline: input.baseline ?? null,
-        observed: input.observed ?? null,
-        lift: observedLift,
-        actualDays: input.actualDays,
-        returnScore,
-        roti: roti(returnScore, input.actualDays),
-        closedAt: now,
-        version: current.version + 1,
-        updatedAt: now,
-      })
+      .set({ ...closed, version: current.version + 1, updatedAt: now })
       .where(and(eq(hypotheses.id, id), eq(hypotheses.version, current.version)));
 
+    const linked: { learningId: number; statement: string; relation: 'supports' | 'contradicts' }[] = [];
+    // Each learning's own history says which experiment supported or contradicted it: a new one is
+    // recorded as created from this experiment, an existing one as linked to it.
+    const experiment = { hypothesisId: id, hypothesisTitle: current.title };
     for (const l of input.learnings) {
       if ('learningId' in l) {
         await tx.insert(hypothesisLearnings).values({
@@ -82,6 +89,19 @@ export async function closeHypothesis(
           relation: l.relation,
           createdAt: now,
         });
+        const statement = statements.get(l.learningId) ?? '';
+        linked.push({ learningId: l.learningId, statement, relation: l.relation });
+        await recordChange(
+          tx,
+          {
+            workspaceId: ws.id,
+            entity: 'learning',
+            entityId: l.learningId,
+            action: 'link',
+            after: { ...experiment, relation: l.relation, statement },
+          },
+          now,
+        );
       } else {
         const [created] = await tx
           .insert(learnings)
@@ -93,7 +113,7 @@ export async function closeHypothesis(
             createdAt: now,
             updatedAt: now,
           })
-          .returning({ id: learnings.id });
+          .returning();
         if (!created) throw new Error('insert returned no row');
         await tx.insert(hypothesisLearnings).values({
           hypothesisId: id,
@@ -102,8 +122,32 @@ export async function closeHypothesis(
           relation: 'supports',
           createdAt: now,
         });
+        linked.push({ learningId: created.id, statement: created.statement, relation: 'supports' });
+        await recordChange(
+          tx,
+          {
+            workspaceId: ws.id,
+            entity: 'learning',
+            entityId: created.id,
+            action: 'create',
+            after: { ...snapshot(created), ...experiment, relation: 'supports' },
+          },
+          now,
+        );
       }
     }
+    await recordChange(
+      tx,
+      {
+        workspaceId: ws.id,
+        entity: 'hypothesis',
+        entityId: id,
+        action: 'close',
+        before: { status: current.status },
+        after: { ...closed, learnings: linked },
+      },
+      now,
+    );
     return { kind: 'ok' as const };
   });
   if (outcome.kind === 'missing') throw new NotFoundError(`No hypothesis #${id} in this workspace.`);

@@ -9,6 +9,7 @@ import {
   type Status,
   type Workspace,
 } from '../../db/schema';
+import { recordChange, recordUpdate, snapshot } from '../audit/audit';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { expectedRoti, ice } from '../scoring/scores';
 import { allowedMovesMessage, findMove } from './lifecycle';
@@ -82,6 +83,16 @@ async function replaceTags(tx: Tx, ws: Workspace, hypothesisId: number, tags: st
   }
 }
 
+/** A hypothesis's tags in a stable order, so that reordering them is not taken for a change. */
+async function tagsOf(tx: Tx, hypothesisId: number): Promise<string[]> {
+  const rows = await tx
+    .select({ tag: hypothesisTags.tag })
+    .from(hypothesisTags)
+    .where(eq(hypothesisTags.hypothesisId, hypothesisId))
+    .orderBy(asc(hypothesisTags.tag));
+  return rows.map((r) => r.tag);
+}
+
 function derivedScores(
   ws: Workspace,
   s: { impact: number; confidence: number; ease: number; estimatedDays: number | null },
@@ -135,9 +146,22 @@ export async function createHypothesis(
         createdAt: now,
         updatedAt: now,
       })
-      .returning({ id: hypotheses.id });
+      .returning();
     if (!row) throw new Error('insert returned no row');
     await replaceTags(tx, ws, row.id, input.tags);
+    // A follow-up is recorded as a create like any other: its parentId / sourceLearningId say where it
+    // came from.
+    await recordChange(
+      tx,
+      {
+        workspaceId: ws.id,
+        entity: 'hypothesis',
+        entityId: row.id,
+        action: 'create',
+        after: { ...snapshot(row), tags: input.tags },
+      },
+      now,
+    );
     return row.id;
   });
   return requireHypothesis(db, ws, id);
@@ -172,15 +196,7 @@ export async function updateHypothesis(
     if (current.version !== patch.version) {
       // A repeat of a save that already happened (a double submit, a retried request) changes nothing, so
       // it is not a conflict: only a stale save that would overwrite someone else's values is refused.
-      const tagRows = await tx
-        .select({ tag: hypothesisTags.tag })
-        .from(hypothesisTags)
-        .where(eq(hypothesisTags.hypothesisId, id));
-      return sameValues(
-        current,
-        tagRows.map((t) => t.tag),
-        patch,
-      )
+      return sameValues(current, await tagsOf(tx, id), patch)
         ? { kind: 'ok' as const }
         : { kind: 'stale' as const };
     }
@@ -189,11 +205,23 @@ export async function updateHypothesis(
     const { version: _v, tags, ...fields } = patch;
     const changes = stripUndefined(fields);
     const merged = { ...current, ...changes };
-    await tx
+    const [updated] = await tx
       .update(hypotheses)
       .set({ ...changes, ...derivedScores(ws, merged), version: current.version + 1, updatedAt: now })
-      .where(and(eq(hypotheses.id, id), eq(hypotheses.version, current.version)));
+      .where(and(eq(hypotheses.id, id), eq(hypotheses.version, current.version)))
+      .returning();
+    if (!updated) throw new Error('hypothesis vanished inside its own transaction');
+    const tagsBefore = tags ? await tagsOf(tx, id) : undefined;
     if (tags) await replaceTags(tx, ws, id, tags);
+    // Edits and the backlog's inline rescoring alike: only the fields that really changed are recorded
+    // (with the ICE and expected ROTI they moved), and an identical save records nothing.
+    await recordUpdate(
+      tx,
+      { workspaceId: ws.id, entity: 'hypothesis', entityId: id, action: 'update' },
+      tags ? { ...current, tags: tagsBefore } : current,
+      tags ? { ...updated, tags: [...tags].sort() } : updated,
+      now,
+    );
     return { kind: 'ok' as const };
   });
   if (outcome.kind === 'missing') throw new NotFoundError(`No hypothesis #${id} in this workspace.`);
@@ -238,15 +266,23 @@ export async function transitionHypothesis(
     const move = findMove(current.status, to);
     if (!move) return { kind: 'illegal' as const, from: current.status };
     const stamp = TIMESTAMP_ON_ENTRY[to];
+    const entered = stamp ? { [stamp]: now } : {};
     await tx
       .update(hypotheses)
-      .set({
-        status: to,
-        ...(stamp ? { [stamp]: now } : {}),
-        version: current.version + 1,
-        updatedAt: now,
-      })
+      .set({ status: to, ...entered, version: current.version + 1, updatedAt: now })
       .where(and(eq(hypotheses.id, id), eq(hypotheses.version, current.version)));
+    await recordChange(
+      tx,
+      {
+        workspaceId: ws.id,
+        entity: 'hypothesis',
+        entityId: id,
+        action: 'transition',
+        before: { status: current.status },
+        after: { status: to, ...entered },
+      },
+      now,
+    );
     return { kind: 'ok' as const };
   });
   if (outcome.kind === 'missing') throw new NotFoundError(`No hypothesis #${id} in this workspace.`);
@@ -257,7 +293,12 @@ export async function transitionHypothesis(
   return fresh;
 }
 
-/** Recomputes every stored ICE after the workspace switches between mean and product. */
+/**
+ * Recomputes every stored ICE after the workspace switches between mean and product. Deliberately not
+ * recorded per hypothesis: the caller records the switch once as the workspace's 'settings' event (in the
+ * same transaction), which says why every ICE moved; one event per row would bury each hypothesis's own
+ * history under a change nobody made to it, and grow the trail by the size of the backlog at each switch.
+ */
 export async function recomputeIce(tx: Tx, ws: Workspace): Promise<void> {
   const expr =
     ws.iceMode === 'product'

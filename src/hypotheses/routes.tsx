@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
-import { hypotheses, hypothesisTags, type Workspace } from '../../db/schema';
+import { hypotheses, hypothesisTags } from '../../db/schema';
 import { fmtIce } from '../../views/components/badges';
 import { emptyForm, type FormState, formValues } from '../../views/components/form';
 import { BacklogPage, BacklogResults, backlogQuery, type RowNotice } from '../../views/hypotheses/backlog';
@@ -12,7 +12,11 @@ import {
   type DetailProps,
 } from '../../views/hypotheses/detail';
 import { hypothesisValues, LearningsPanel } from '../../views/hypotheses/form';
+import { HISTORY_LIMIT } from '../../views/hypotheses/history';
 import { NewHypothesisPage } from '../../views/hypotheses/new';
+import { requireRole } from '../accounts/auth';
+import type { MemberWorkspace } from '../accounts/members';
+import { historyOf } from '../audit/audit';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, type FieldErrors, ValidationError } from '../errors';
 import { isHtmx, respond } from '../htmx';
@@ -87,17 +91,18 @@ export function hypothesisRoutes({ db }: Deps) {
   const app = new Hono<AppEnv>();
 
   async function detailProps(
-    ws: Workspace,
+    ws: MemberWorkspace,
     h: HypothesisWithTags,
     extra: Partial<DetailProps> = {},
   ): Promise<DetailProps> {
-    const [metric, inputs, rank, linked, metricLearnings, closeLearnings] = await Promise.all([
+    const [metric, inputs, rank, linked, metricLearnings, closeLearnings, history] = await Promise.all([
       requireMetric(db, ws, h.metricId),
       activeInputs(db, ws),
       rankOf(db, ws, h.id),
       learningsOfHypothesis(db, ws, h.id),
       learningsForMetric(db, ws, h.metricId, 20),
       h.status === 'running' ? learningsForClose(db, ws, h.metricId) : Promise.resolve([]),
+      historyOf(db, ws.id, 'hypothesis', h.id, HISTORY_LIMIT),
     ]);
     const family = await db.orm
       .select({
@@ -128,6 +133,7 @@ export function hypothesisRoutes({ db }: Deps) {
       closeLearnings,
       parent,
       children: family,
+      history,
       edit: emptyForm(hypothesisValues(h)),
       close: emptyForm(closeDefaults(h)),
       ...extra,
@@ -135,7 +141,7 @@ export function hypothesisRoutes({ db }: Deps) {
   }
 
   /** A refused action on one hypothesis: its page again, with the reason on top (409 or 422). */
-  async function refused(c: Context<AppEnv>, ws: Workspace, id: number, e: unknown) {
+  async function refused(c: Context<AppEnv>, ws: MemberWorkspace, id: number, e: unknown) {
     if (!(e instanceof ConflictError || e instanceof ValidationError)) throw e;
     const h = await requireHypothesis(db, ws, id);
     const message = e instanceof ValidationError ? Object.values(e.fields).join(' ') : e.message;
@@ -151,7 +157,7 @@ export function hypothesisRoutes({ db }: Deps) {
 
   // ---- backlog -------------------------------------------------------------------------------------
 
-  async function backlogView(ws: Workspace, q: ListQuery) {
+  async function backlogView(ws: MemberWorkspace, q: ListQuery) {
     const [{ items, total }, inputs, tagRows] = await Promise.all([
       listHypotheses(db, ws, q),
       activeInputs(db, ws),
@@ -218,7 +224,7 @@ export function hypothesisRoutes({ db }: Deps) {
 
   // ---- new -----------------------------------------------------------------------------------------
 
-  async function newPage(ws: Workspace, form: FormState) {
+  async function newPage(ws: MemberWorkspace, form: FormState) {
     const inputs = await activeInputs(db, ws);
     const metricId = Number(form.values.metricId);
     const metric = inputs.find((m) => m.id === metricId);
@@ -226,7 +232,8 @@ export function hypothesisRoutes({ db }: Deps) {
     return { ws, inputs, form, metric, learnings };
   }
 
-  app.get('/w/:slug/hypotheses/new', async (c) => {
+  // Viewers are refused the page (403) rather than shown a form whose POST would be refused.
+  app.get('/w/:slug/hypotheses/new', requireRole('editor'), async (c) => {
     const ws = c.get('workspace');
     const metricId = c.req.query('metricId') ?? '';
     const props = await newPage(ws, emptyForm({ metricId, impact: '5', confidence: '5', ease: '5' }));

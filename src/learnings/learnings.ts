@@ -9,6 +9,7 @@ import {
   metrics,
   type Workspace,
 } from '../../db/schema';
+import { recordChange, snapshot } from '../audit/audit';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { LearningInput, LearningQuery } from './schemas';
 
@@ -169,8 +170,13 @@ export async function createLearning(db: Db, ws: Workspace, input: LearningInput
         createdAt: now,
         updatedAt: now,
       })
-      .returning({ id: learnings.id });
+      .returning();
     if (!row) throw new Error('insert returned no row');
+    await recordChange(
+      tx,
+      { workspaceId: ws.id, entity: 'learning', entityId: row.id, action: 'create', after: snapshot(row) },
+      now,
+    );
     return row.id;
   });
   return (await getLearning(db, ws, id)) as LearningWithExperiments;
@@ -186,7 +192,7 @@ export async function setLearningStatus(
 ) {
   const outcome = await db.write(async (tx) => {
     const [current] = await tx
-      .select({ version: learnings.version })
+      .select({ version: learnings.version, status: learnings.status, statement: learnings.statement })
       .from(learnings)
       .where(and(eq(learnings.workspaceId, ws.id), eq(learnings.id, id)));
     if (!current) return 'missing';
@@ -195,6 +201,20 @@ export async function setLearningStatus(
       .update(learnings)
       .set({ status, version: current.version + 1, updatedAt: now })
       .where(and(eq(learnings.id, id), eq(learnings.version, version)));
+    // The statement rides along on both sides (unchanged) so the trail can say which learning moved.
+    if (current.status !== status)
+      await recordChange(
+        tx,
+        {
+          workspaceId: ws.id,
+          entity: 'learning',
+          entityId: id,
+          action: 'status',
+          before: { status: current.status, statement: current.statement },
+          after: { status, statement: current.statement },
+        },
+        now,
+      );
     return 'ok';
   });
   if (outcome === 'missing') throw new NotFoundError(`No learning #${id} in this workspace.`);

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import type { Workspace } from '../../db/schema';
 import { emptyForm, type FormState, formValues } from '../../views/components/form';
 import {
   LearningItem,
@@ -8,6 +7,7 @@ import {
   LearningsPage,
   learningsQueryString,
 } from '../../views/learnings/page';
+import type { MemberWorkspace } from '../accounts/members';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ValidationError } from '../errors';
 import { isHtmx, respond } from '../htmx';
@@ -26,7 +26,7 @@ function learningQuery(raw: Record<string, string>): LearningQuery {
 export function learningRoutes({ db }: Deps) {
   const app = new Hono<AppEnv>();
 
-  async function page(ws: Workspace, q: LearningQuery, form: FormState, notice?: string) {
+  async function page(ws: MemberWorkspace, q: LearningQuery, form: FormState, notice?: string) {
     const [items, metrics] = await Promise.all([listLearnings(db, ws, q), listMetrics(db, ws)]);
     return { ws, q, items, metrics, form, notice };
   }

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { type Checklist, hypotheses, type Metric, metrics, type Workspace } from '../../db/schema';
+import { recordChange, recordUpdate, snapshot } from '../audit/audit';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { emptyChecklist } from './north-star';
 import type { MetricInput, MetricUpdate } from './schemas';
@@ -93,6 +94,11 @@ export async function createMetric(
       })
       .returning();
     if (!row) throw new Error('insert returned no row');
+    await recordChange(
+      tx,
+      { workspaceId: ws.id, entity: 'metric', entityId: row.id, action: 'create', after: snapshot(row) },
+      now,
+    );
     return row;
   });
 }
@@ -120,7 +126,7 @@ export async function updateMetric(
     if (!current) return 'missing';
     if (current.version !== input.version) return 'stale';
     await checkNameFree(tx, ws, input.name, id);
-    await tx
+    const [updated] = await tx
       .update(metrics)
       .set({
         name: input.name,
@@ -134,7 +140,17 @@ export async function updateMetric(
         version: current.version + 1,
         updatedAt: now,
       })
-      .where(and(eq(metrics.id, id), eq(metrics.version, current.version)));
+      .where(and(eq(metrics.id, id), eq(metrics.version, current.version)))
+      .returning();
+    if (!updated) throw new Error('metric vanished inside its own transaction');
+    // The North Star checklist is part of the row, so its answers are recorded with the other fields.
+    await recordUpdate(
+      tx,
+      { workspaceId: ws.id, entity: 'metric', entityId: id, action: 'update' },
+      current,
+      updated,
+      now,
+    );
     return 'ok';
   });
   if (outcome === 'missing') throw new NotFoundError(`No metric #${id} in this workspace.`);
@@ -155,11 +171,24 @@ export async function archiveMetric(db: Db, ws: Workspace, id: number, now = Dat
       .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, id)));
     if (!current) return 'missing' as const;
     if (current.kind === 'north_star') return 'north_star' as const;
-    if (current.archivedAt == null)
+    if (current.archivedAt == null) {
       await tx
         .update(metrics)
         .set({ archivedAt: now, version: current.version + 1, updatedAt: now })
         .where(eq(metrics.id, id));
+      await recordChange(
+        tx,
+        {
+          workspaceId: ws.id,
+          entity: 'metric',
+          entityId: id,
+          action: 'archive',
+          before: { name: current.name, archivedAt: null },
+          after: { name: current.name, archivedAt: now },
+        },
+        now,
+      );
+    }
     return 'ok' as const;
   });
   if (outcome === 'missing') throw new NotFoundError(`No metric #${id} in this workspace.`);
@@ -187,16 +216,23 @@ export async function referenceCounts(db: Db, ws: Workspace): Promise<Map<number
 }
 
 /** Deletes an archived input metric that nothing refers to (a mistake, a typo); anything else is a 409. */
-export async function deleteMetric(db: Db, ws: Workspace, id: number): Promise<void> {
+export async function deleteMetric(db: Db, ws: Workspace, id: number, now = Date.now()): Promise<void> {
   const outcome = await db.write(async (tx) => {
-    const [current] = await tx
-      .select({ kind: metrics.kind, archivedAt: metrics.archivedAt, refs: references })
+    const [found] = await tx
+      .select({ row: metrics, refs: references })
       .from(metrics)
       .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, id)));
-    if (!current) return 'missing' as const;
+    if (!found) return 'missing' as const;
+    const current = found.row;
     if (current.kind === 'north_star' || current.archivedAt == null) return 'active' as const;
-    if (Number(current.refs) > 0) return 'used' as const;
+    if (Number(found.refs) > 0) return 'used' as const;
     await tx.delete(metrics).where(eq(metrics.id, id));
+    // The trail keeps what was deleted: the record is the only place its name survives.
+    await recordChange(
+      tx,
+      { workspaceId: ws.id, entity: 'metric', entityId: id, action: 'delete', before: snapshot(current) },
+      now,
+    );
     return 'deleted' as const;
   });
   if (outcome === 'missing') throw new NotFoundError(`No metric #${id} in this workspace.`);
@@ -215,10 +251,23 @@ export async function restoreMetric(db: Db, ws: Workspace, id: number, now = Dat
       .from(metrics)
       .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, id)));
     if (!current) return false;
+    if (current.archivedAt == null) return true;
     await tx
       .update(metrics)
       .set({ archivedAt: null, version: current.version + 1, updatedAt: now })
       .where(eq(metrics.id, id));
+    await recordChange(
+      tx,
+      {
+        workspaceId: ws.id,
+        entity: 'metric',
+        entityId: id,
+        action: 'restore',
+        before: { name: current.name, archivedAt: current.archivedAt },
+        after: { name: current.name, archivedAt: null },
+      },
+      now,
+    );
     return true;
   });
   if (!found) throw new NotFoundError(`No metric #${id} in this workspace.`);

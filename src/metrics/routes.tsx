@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Workspace } from '../../db/schema';
 import { emptyForm, type FormState, formValues } from '../../views/components/form';
 import { MetricEditPage, MetricsPage, metricValues } from '../../views/metrics/page';
+import { requireRole } from '../accounts/auth';
+import type { MemberWorkspace } from '../accounts/members';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ValidationError } from '../errors';
 import { idParam, parse, readForm } from '../validation';
@@ -34,7 +35,7 @@ export function metricRoutes({ db }: Deps) {
 
   /** The metrics page with everything it lists; the caller says what the add form holds and any banner. */
   async function metricsPage(
-    ws: Workspace,
+    ws: MemberWorkspace,
     extra: { form?: FormState; notice?: string; problem?: string } = {},
   ) {
     const [list, refs] = await Promise.all([
@@ -63,7 +64,8 @@ export function metricRoutes({ db }: Deps) {
     }
   });
 
-  app.get('/w/:slug/metrics/:id/edit', async (c) => {
+  // Viewers are refused the page (403) rather than shown a form whose POST would be refused.
+  app.get('/w/:slug/metrics/:id/edit', requireRole('editor'), async (c) => {
     const ws = c.get('workspace');
     const metric = await requireMetric(db, ws, idParam(c.req.param('id')));
     return c.html(<MetricEditPage ws={ws} metric={metric} form={emptyForm(metricValues(metric))} />);

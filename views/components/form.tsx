@@ -62,8 +62,11 @@ function Field(props: Base & { control: (attrs: ControlAttrs) => JSX.Element }) 
 
 export function Input(
   props: Base & {
-    type?: 'text' | 'number' | 'search' | 'email';
+    type?: 'text' | 'number' | 'search' | 'email' | 'password';
+    /** Lets password managers fill the right field (and offer a new password where one is chosen). */
+    autocomplete?: 'name' | 'email' | 'username' | 'current-password' | 'new-password' | 'off';
     maxLength?: number;
+    minLength?: number;
     min?: number;
     max?: number;
     step?: string;
@@ -78,8 +81,12 @@ export function Input(
         <input
           {...attrs}
           type={props.type ?? 'text'}
-          value={props.state.values[props.name] ?? ''}
+          // A password is never sent back into the page, not even after a refused submit.
+          value={props.type === 'password' ? undefined : (props.state.values[props.name] ?? '')}
+          autocomplete={props.autocomplete}
+          spellcheck={props.type === 'password' || props.type === 'email' ? false : undefined}
           maxlength={props.maxLength}
+          minlength={props.minLength}
           min={props.min}
           max={props.max}
           step={props.step}

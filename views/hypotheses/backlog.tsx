@@ -1,8 +1,10 @@
 import { type Metric, OUTCOMES, type Status, type Workspace } from '../../db/schema';
+import type { MemberWorkspace } from '../../src/accounts/members';
 import { STATUS_LABELS } from '../../src/hypotheses/lifecycle';
 import type { RankedItem } from '../../src/hypotheses/ranking';
 import type { ListQuery } from '../../src/hypotheses/schemas';
 import { ICE_MAX, ICE_MIN } from '../../src/scoring/scores';
+import { canEdit, ReadOnlyNote } from '../components/access';
 import { fmt, fmtIce, OutcomePill, StatusPill } from '../components/badges';
 import { emptyForm, Input, Select } from '../components/form';
 import { Layout } from '../layout';
@@ -64,15 +66,33 @@ function ScoreForm(props: { ws: Workspace; item: RankedItem; back: string }) {
   );
 }
 
+/** A viewer's scores: the same three numbers, with nothing to submit. */
+function Scores(props: { item: RankedItem }) {
+  const { item } = props;
+  return (
+    <span class="score-form" title="Impact · Confidence · Ease">
+      {(['impact', 'confidence', 'ease'] as const).map((k) => (
+        <span class="score">
+          <span class="score-label" aria-hidden="true">
+            {k[0]?.toUpperCase()}
+          </span>
+          <span class="sr-only"> {k}</span> {item[k]}
+        </span>
+      ))}
+    </span>
+  );
+}
+
 /** The ranked list: the fragment htmx swaps after filtering or rescoring. */
 export function BacklogResults(props: {
-  ws: Workspace;
+  ws: MemberWorkspace;
   q: ListQuery;
   items: RankedItem[];
   total: number;
   notice?: RowNotice;
 }) {
   const { ws, q, items, total } = props;
+  const editor = canEdit(ws);
   const back = backlogQuery(q);
   const base = `/w/${ws.slug}`;
   const page = (offset: number) => `${base}/backlog?${backlogQuery({ ...q, offset })}`;
@@ -92,9 +112,16 @@ export function BacklogResults(props: {
           ) : (
             <p>
               {q.status === 'backlog' || !q.status
-                ? 'The backlog is empty. Write a hypothesis: “If we …, then <input metric> will …, because …”.'
-                : `No ${q.status} hypotheses.`}{' '}
-              <a href={`${base}/hypotheses/new`}>New hypothesis</a>
+                ? editor
+                  ? 'The backlog is empty. Write a hypothesis: “If we …, then <input metric> will …, because …”.'
+                  : 'The backlog is empty: the hypotheses the team writes will be ranked here.'
+                : `No ${q.status} hypotheses.`}
+              {editor ? (
+                <>
+                  {' '}
+                  <a href={`${base}/hypotheses/new`}>New hypothesis</a>
+                </>
+              ) : null}
             </p>
           )}
         </div>
@@ -143,7 +170,7 @@ export function BacklogResults(props: {
                   </p>
                 ) : null}
               </div>
-              <ScoreForm ws={ws} item={item} back={back} />
+              {editor ? <ScoreForm ws={ws} item={item} back={back} /> : <Scores item={item} />}
               <span class="num ice" title="ICE score">
                 {fmtIce(item.ice, ws.iceMode)}
               </span>
@@ -173,7 +200,7 @@ const STATUS_FILTERS: { value: string; label: string }[] = [
 ];
 
 export function BacklogPage(props: {
-  ws: Workspace;
+  ws: MemberWorkspace;
   q: ListQuery;
   inputs: Metric[];
   tags: string[];
@@ -196,10 +223,13 @@ export function BacklogPage(props: {
     <Layout title="Backlog" ws={ws} nav="backlog">
       <div class="page-head">
         <h1>Backlog</h1>
-        <a class="button" href={`${base}/hypotheses/new`}>
-          + New hypothesis
-        </a>
+        {canEdit(ws) ? (
+          <a class="button" href={`${base}/hypotheses/new`}>
+            + New hypothesis
+          </a>
+        ) : null}
       </div>
+      <ReadOnlyNote ws={ws} needs="editor" what="write or rescore hypotheses" />
       <search>
         <form
           id="backlog-filters"

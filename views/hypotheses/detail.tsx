@@ -1,8 +1,10 @@
-import { type Metric, OUTCOMES, type Workspace } from '../../db/schema';
+import { type Metric, OUTCOMES } from '../../db/schema';
+import type { MemberWorkspace } from '../../src/accounts/members';
 import type { HypothesisWithTags } from '../../src/hypotheses/hypotheses';
 import { MOVES } from '../../src/hypotheses/lifecycle';
 import type { LearningWithExperiments } from '../../src/learnings/learnings';
 import { lift, roti, suggestedReturn } from '../../src/scoring/scores';
+import { canEdit, ReadOnlyNote } from '../components/access';
 import {
   Banner,
   fmt,
@@ -16,6 +18,7 @@ import {
 import { ErrorSummary, type FormState, Input, Select, TextArea } from '../components/form';
 import { Layout } from '../layout';
 import { HypothesisFieldset, LearningsPanel } from './form';
+import { type HistoryEvents, HistorySection } from './history';
 
 export type LinkedLearning = {
   id: number;
@@ -26,7 +29,7 @@ export type LinkedLearning = {
 export type Related = { id: number; title: string; status: string };
 
 export type DetailProps = {
-  ws: Workspace;
+  ws: MemberWorkspace;
   h: HypothesisWithTags;
   metric: Metric;
   inputs: Metric[];
@@ -45,6 +48,8 @@ export type DetailProps = {
   /** What the user tried to save when someone else saved first. */
   theirAttempt?: Record<string, string>;
   openEdit?: boolean;
+  /** The recorded changes to this hypothesis, newest first. */
+  history?: HistoryEvents;
 };
 
 /** The close form's default values: return pre-filled with the suggestion for a win. */
@@ -271,9 +276,11 @@ function Result(props: DetailProps) {
           </li>
         ))}
       </ul>
-      <form method="post" action={`/w/${ws.slug}/hypotheses/${h.id}/follow-up`}>
-        <button type="submit">Draft a follow-up</button>
-      </form>
+      {canEdit(ws) ? (
+        <form method="post" action={`/w/${ws.slug}/hypotheses/${h.id}/follow-up`}>
+          <button type="submit">Draft a follow-up</button>
+        </form>
+      ) : null}
     </section>
   );
 }
@@ -281,7 +288,7 @@ function Result(props: DetailProps) {
 function Moves(props: DetailProps) {
   const { ws, h } = props;
   const moves = MOVES[h.status].filter((m) => m.action !== 'close');
-  if (moves.length === 0) return null;
+  if (moves.length === 0 || !canEdit(ws)) return null;
   return (
     <fieldset class="moves">
       <legend class="sr-only">Move along the lifecycle</legend>
@@ -368,8 +375,9 @@ export function DetailFragment(props: DetailProps) {
             <dd>{h.expectedRoti == null ? '—' : h.expectedRoti.toFixed(2)}</dd>
           </div>
         </dl>
+        <ReadOnlyNote ws={ws} needs="editor" what="edit, move or close hypotheses" />
         <Moves {...props} />
-        {h.status === 'running' ? <CloseForm {...props} /> : null}
+        {h.status === 'running' && canEdit(ws) ? <CloseForm {...props} /> : null}
         {h.status === 'done' ? <Result {...props} /> : null}
         {props.parent || props.children.length ? (
           <section aria-labelledby="family">
@@ -389,19 +397,22 @@ export function DetailFragment(props: DetailProps) {
             </ul>
           </section>
         ) : null}
-        <details class="panel" open={props.openEdit}>
-          <summary>Edit hypothesis</summary>
-          <form method="post" action={`${base}/hypotheses/${h.id}`} class="stack">
-            <input type="hidden" name="version" value={props.edit.values.version ?? String(h.version)} />
-            <HypothesisFieldset
-              ws={ws}
-              state={props.edit}
-              inputs={props.inputs}
-              panelUrl={`${base}/hypotheses/new`}
-            />
-            <button type="submit">Save changes</button>
-          </form>
-        </details>
+        {canEdit(ws) ? (
+          <details class="panel" open={props.openEdit}>
+            <summary>Edit hypothesis</summary>
+            <form method="post" action={`${base}/hypotheses/${h.id}`} class="stack">
+              <input type="hidden" name="version" value={props.edit.values.version ?? String(h.version)} />
+              <HypothesisFieldset
+                ws={ws}
+                state={props.edit}
+                inputs={props.inputs}
+                panelUrl={`${base}/hypotheses/new`}
+              />
+              <button type="submit">Save changes</button>
+            </form>
+          </details>
+        ) : null}
+        {props.history ? <HistorySection ws={ws} events={props.history} metrics={props.inputs} /> : null}
       </article>
       <LearningsPanel ws={ws} metric={metric} learnings={props.metricLearnings} excludeId={h.id} />
     </div>

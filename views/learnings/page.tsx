@@ -1,6 +1,8 @@
 import { LEARNING_STATUSES, type Metric, type Workspace } from '../../db/schema';
+import type { MemberWorkspace } from '../../src/accounts/members';
 import type { LearningWithExperiments } from '../../src/learnings/learnings';
 import type { LearningQuery } from '../../src/learnings/schemas';
+import { canEdit, ReadOnlyNote } from '../components/access';
 import { Banner, fmtDate, fmtLift, LearningPill, OutcomePill } from '../components/badges';
 import { ErrorSummary, emptyForm, type FormState, Input, Select, TextArea } from '../components/form';
 import { Layout } from '../layout';
@@ -42,7 +44,7 @@ function StatusForm(props: { ws: Workspace; l: LearningWithExperiments; back: st
 }
 
 export function LearningItem(props: {
-  ws: Workspace;
+  ws: MemberWorkspace;
   l: LearningWithExperiments;
   back: string;
   notice?: LearningNotice;
@@ -99,14 +101,16 @@ export function LearningItem(props: {
         </div>
       ) : null}
       {l.experiments.length === 0 ? <p class="muted">Not linked to an experiment yet.</p> : null}
-      <div class="actions">
-        <StatusForm ws={ws} l={l} back={props.back} />
-        <form method="post" action={`${base}/learnings/${l.id}/follow-up`} class="inline">
-          <button type="submit" class="secondary small">
-            Draft a follow-up
-          </button>
-        </form>
-      </div>
+      {canEdit(ws) ? (
+        <div class="actions">
+          <StatusForm ws={ws} l={l} back={props.back} />
+          <form method="post" action={`${base}/learnings/${l.id}/follow-up`} class="inline">
+            <button type="submit" class="secondary small">
+              Draft a follow-up
+            </button>
+          </form>
+        </div>
+      ) : null}
     </li>
   );
 }
@@ -120,7 +124,7 @@ export function learningsQueryString(q: LearningQuery): string {
 }
 
 export function LearningResults(props: {
-  ws: Workspace;
+  ws: MemberWorkspace;
   q: LearningQuery;
   items: LearningWithExperiments[];
 }) {
@@ -136,8 +140,8 @@ export function LearningResults(props: {
             </p>
           ) : (
             <p>
-              No learnings yet. They are recorded when an experiment is closed (every close needs one), or
-              added below from research and customer calls.
+              No learnings yet. They are recorded when an experiment is closed (every close needs one)
+              {canEdit(ws) ? ', or added below from research and customer calls.' : '.'}
             </p>
           )}
         </div>
@@ -153,7 +157,7 @@ export function LearningResults(props: {
 }
 
 export function LearningsPage(props: {
-  ws: Workspace;
+  ws: MemberWorkspace;
   q: LearningQuery;
   metrics: Metric[];
   items: LearningWithExperiments[];
@@ -216,37 +220,40 @@ export function LearningsPage(props: {
           </noscript>
         </form>
       </search>
+      <ReadOnlyNote ws={ws} needs="editor" what="record learnings or change their status" />
       <LearningResults ws={ws} q={q} items={props.items} />
-      <section class="panel" aria-labelledby="add-learning">
-        <h2 id="add-learning">Record a learning from outside an experiment</h2>
-        <form method="post" action={`${base}/learnings`} class="stack">
-          <ErrorSummary state={props.form} />
-          <TextArea
-            name="statement"
-            label="What the team now believes"
-            state={props.form}
-            required
-            maxLength={1000}
-            rows={2}
-          />
-          <div class="row">
-            <Select
-              name="metricId"
-              label="Metric it concerns"
+      {canEdit(ws) ? (
+        <section class="panel" aria-labelledby="add-learning">
+          <h2 id="add-learning">Record a learning from outside an experiment</h2>
+          <form method="post" action={`${base}/learnings`} class="stack">
+            <ErrorSummary state={props.form} />
+            <TextArea
+              name="statement"
+              label="What the team now believes"
               state={props.form}
-              placeholder="Workspace-wide"
-              options={props.metrics.map((m) => ({ value: String(m.id), label: m.name }))}
+              required
+              maxLength={1000}
+              rows={2}
             />
-            <Select
-              name="status"
-              label="Status"
-              state={props.form}
-              options={LEARNING_STATUSES.map((s) => ({ value: s, label: s }))}
-            />
-          </div>
-          <button type="submit">Record learning</button>
-        </form>
-      </section>
+            <div class="row">
+              <Select
+                name="metricId"
+                label="Metric it concerns"
+                state={props.form}
+                placeholder="Workspace-wide"
+                options={props.metrics.map((m) => ({ value: String(m.id), label: m.name }))}
+              />
+              <Select
+                name="status"
+                label="Status"
+                state={props.form}
+                options={LEARNING_STATUSES.map((s) => ({ value: s, label: s }))}
+              />
+            </div>
+            <button type="submit">Record learning</button>
+          </form>
+        </section>
+      ) : null}
     </Layout>
   );
 }

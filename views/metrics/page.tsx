@@ -1,5 +1,7 @@
 import type { Metric, Workspace } from '../../db/schema';
+import type { MemberWorkspace } from '../../src/accounts/members';
 import { ACTIVE_INPUTS_ADVISED } from '../../src/metrics/schemas';
+import { canEdit, isOwner, ReadOnlyNote } from '../components/access';
 import { Banner, fmt } from '../components/badges';
 import { ErrorSummary, type FormState, Input, Select, TextArea } from '../components/form';
 import { Layout } from '../layout';
@@ -49,7 +51,7 @@ export function MetricFields(props: { state: FormState }) {
 }
 
 export function MetricsPage(props: {
-  ws: Workspace;
+  ws: MemberWorkspace;
   metrics: Metric[];
   /** How many hypotheses and learnings refer to each metric (an unused archived metric can be deleted). */
   refs: Map<number, number>;
@@ -62,30 +64,36 @@ export function MetricsPage(props: {
   const active = props.metrics.filter((m) => m.kind === 'input' && m.archivedAt == null);
   const archived = props.metrics.filter((m) => m.kind === 'input' && m.archivedAt != null);
   const base = `/w/${ws.slug}`;
+  const editor = canEdit(ws);
   return (
     <Layout title="Metrics" ws={ws} nav="metrics">
       <h1>Metrics</h1>
       <Banner tone="ok" message={props.notice} />
       <Banner tone="warn" message={props.problem} />
+      <ReadOnlyNote ws={ws} needs="editor" what="add, edit or archive input metrics" />
       <p>
         North Star:{' '}
         {northStar ? (
           <a href={`${base}/north-star`}>{northStar.name}</a>
-        ) : (
+        ) : isOwner(ws) ? (
           <a href={`${base}/north-star`}>name it</a>
+        ) : (
+          <span class="muted">not named yet (owners name it)</span>
         )}
       </p>
       <h2>Input metrics</h2>
       {active.length > ACTIVE_INPUTS_ADVISED ? (
         <p class="alert warn" role="status">
           {active.length} active input metrics. Growth teams do best with 2–{ACTIVE_INPUTS_ADVISED} levers;
-          more than {ACTIVE_INPUTS_ADVISED} spreads experiments thin. Archive the ones you are not working on.
+          more than {ACTIVE_INPUTS_ADVISED} spreads experiments thin.
+          {editor ? ' Archive the ones you are not working on.' : ''}
         </p>
       ) : null}
       {active.length === 0 ? (
         <p class="empty">
-          No input metrics yet. Add the 2–4 levers that move your North Star; every hypothesis will target one
-          of them.
+          {editor
+            ? 'No input metrics yet. Add the 2–4 levers that move your North Star; every hypothesis will target one of them.'
+            : 'No input metrics yet: the 2–4 levers that move the North Star will be listed here, and every hypothesis will target one of them.'}
         </p>
       ) : (
         <table class="table">
@@ -100,9 +108,11 @@ export function MetricsPage(props: {
               <th scope="col" class="num">
                 Target
               </th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
+              {editor ? (
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
@@ -120,14 +130,16 @@ export function MetricsPage(props: {
                 <td class="num">
                   {fmt(m.target, 2)} {m.target != null ? m.unit : ''}
                 </td>
-                <td class="actions">
-                  <a href={`${base}/metrics/${m.id}/edit`}>Edit</a>
-                  <form method="post" action={`${base}/metrics/${m.id}/archive`} class="inline">
-                    <button type="submit" class="link">
-                      Archive
-                    </button>
-                  </form>
-                </td>
+                {editor ? (
+                  <td class="actions">
+                    <a href={`${base}/metrics/${m.id}/edit`}>Edit</a>
+                    <form method="post" action={`${base}/metrics/${m.id}/archive`} class="inline">
+                      <button type="submit" class="link">
+                        Archive
+                      </button>
+                    </form>
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
@@ -139,41 +151,52 @@ export function MetricsPage(props: {
           <ul>
             {archived.map((m) => (
               <li>
-                {m.name}{' '}
-                <form method="post" action={`${base}/metrics/${m.id}/restore`} class="inline">
-                  <button type="submit" class="link">
-                    Restore
-                  </button>
-                </form>
-                {(props.refs.get(m.id) ?? 0) === 0 ? (
-                  <>
-                    {' · '}
-                    <form method="post" action={`${base}/metrics/${m.id}/delete`} class="inline">
-                      <button type="submit" class="link">
-                        Delete for good<span class="sr-only"> {m.name}</span>
-                      </button>
-                    </form>
-                  </>
-                ) : (
-                  <span class="muted small">
-                    {' '}
-                    · kept for the history of {props.refs.get(m.id)} hypotheses and learnings
-                  </span>
-                )}
+                {m.name}
+                {editor ? <ArchivedActions ws={ws} m={m} refs={props.refs.get(m.id) ?? 0} /> : null}
               </li>
             ))}
           </ul>
         </details>
       ) : null}
-      <section class="panel" aria-labelledby="add-metric">
-        <h2 id="add-metric">Add an input metric</h2>
-        <form method="post" action={`${base}/metrics`} class="stack">
-          <ErrorSummary state={props.form} />
-          <MetricFields state={props.form} />
-          <button type="submit">Add input metric</button>
-        </form>
-      </section>
+      {editor ? (
+        <section class="panel" aria-labelledby="add-metric">
+          <h2 id="add-metric">Add an input metric</h2>
+          <form method="post" action={`${base}/metrics`} class="stack">
+            <ErrorSummary state={props.form} />
+            <MetricFields state={props.form} />
+            <button type="submit">Add input metric</button>
+          </form>
+        </section>
+      ) : null}
     </Layout>
+  );
+}
+
+/** Restore, or delete for good when nothing refers to it any more. */
+function ArchivedActions(props: { ws: Workspace; m: Metric; refs: number }) {
+  const { m } = props;
+  const base = `/w/${props.ws.slug}`;
+  return (
+    <>
+      {' '}
+      <form method="post" action={`${base}/metrics/${m.id}/restore`} class="inline">
+        <button type="submit" class="link">
+          Restore
+        </button>
+      </form>
+      {props.refs === 0 ? (
+        <>
+          {' · '}
+          <form method="post" action={`${base}/metrics/${m.id}/delete`} class="inline">
+            <button type="submit" class="link">
+              Delete for good<span class="sr-only"> {m.name}</span>
+            </button>
+          </form>
+        </>
+      ) : (
+        <span class="muted small"> · kept for the history of {props.refs} hypotheses and learnings</span>
+      )}
+    </>
   );
 }
 

@@ -1,7 +1,9 @@
-import type { LearningStatus, Metric, Workspace } from '../../db/schema';
+import type { LearningStatus, Metric } from '../../db/schema';
+import type { MemberWorkspace } from '../../src/accounts/members';
 import type { MetricCounts } from '../../src/metrics/metrics';
 import { checklistScore } from '../../src/metrics/north-star';
 import { ACTIVE_INPUTS_ADVISED } from '../../src/metrics/schemas';
+import { canEdit, isOwner } from '../components/access';
 import { fmt, LearningPill } from '../components/badges';
 import { Layout } from '../layout';
 
@@ -24,9 +26,10 @@ const value = (m: Metric) =>
   m.currentValue == null ? null : `${fmt(m.currentValue, 2)}${m.unit ? ` ${m.unit}` : ''}`;
 
 /** The workspace home: the North Star on top, its inputs under it, each linking on. */
-export function TreeFragment(props: { ws: Workspace; northStar?: Metric; inputs: TreeInput[] }) {
+export function TreeFragment(props: { ws: MemberWorkspace; northStar?: Metric; inputs: TreeInput[] }) {
   const { ws, northStar, inputs } = props;
   const base = `/w/${ws.slug}`;
+  const editor = canEdit(ws);
   return (
     <div id="tree" class="tree">
       {northStar ? (
@@ -51,7 +54,7 @@ export function TreeFragment(props: { ws: Workspace; northStar?: Metric; inputs:
             <a href={`${base}/north-star`}>Review the North Star checklist</a>
           </p>
         </section>
-      ) : (
+      ) : isOwner(ws) ? (
         <section class="nsm card empty">
           <h1>Name your North Star</h1>
           <p>Every input metric and experiment here ladders up to one number. Start by naming it.</p>
@@ -59,11 +62,24 @@ export function TreeFragment(props: { ws: Workspace; northStar?: Metric; inputs:
             Name the North Star
           </a>
         </section>
+      ) : (
+        <section class="nsm card empty">
+          <h1>No North Star yet</h1>
+          <p>
+            Every input metric and experiment here ladders up to one number, and the owners of {ws.name} have
+            not named it yet. Ask one of them to.
+          </p>
+        </section>
       )}
       {inputs.length > ACTIVE_INPUTS_ADVISED ? (
         <p class="alert warn" role="status">
           {inputs.length} active input metrics: more than {ACTIVE_INPUTS_ADVISED} spreads the team thin.
-          Consider archiving the weakest levers on the <a href={`${base}/metrics`}>metrics page</a>.
+          {editor ? (
+            <>
+              {' '}
+              Consider archiving the weakest levers on the <a href={`${base}/metrics`}>metrics page</a>.
+            </>
+          ) : null}
         </p>
       ) : null}
       {inputs.length === 0 ? (
@@ -73,9 +89,13 @@ export function TreeFragment(props: { ws: Workspace; northStar?: Metric; inputs:
             Input metrics are the 2–4 levers the team can move that drive the North Star (activation rate,
             invite conversion…). Every hypothesis targets one.
           </p>
-          <a class="button" href={`${base}/metrics`}>
-            Add input metrics
-          </a>
+          {editor ? (
+            <a class="button" href={`${base}/metrics`}>
+              Add input metrics
+            </a>
+          ) : (
+            <p class="muted">Editors and owners add them on the metrics page.</p>
+          )}
         </div>
       ) : (
         <ul class="inputs" aria-label="Input metrics">
@@ -117,7 +137,9 @@ export function TreeFragment(props: { ws: Workspace; northStar?: Metric; inputs:
               </dl>
               <h3>Latest learnings</h3>
               {m.learnings.length === 0 ? (
-                <p class="muted">None yet: close an experiment on this lever to record one.</p>
+                <p class="muted">
+                  {editor ? 'None yet: close an experiment on this lever to record one.' : 'None yet.'}
+                </p>
               ) : (
                 <ul class="learning-list">
                   {m.learnings.map((l) => (
@@ -128,8 +150,13 @@ export function TreeFragment(props: { ws: Workspace; northStar?: Metric; inputs:
                 </ul>
               )}
               <p class="links">
-                <a href={`${base}/learnings?metricId=${m.id}`}>All learnings</a> ·{' '}
-                <a href={`${base}/hypotheses/new?metricId=${m.id}`}>New hypothesis</a>
+                <a href={`${base}/learnings?metricId=${m.id}`}>All learnings</a>
+                {editor ? (
+                  <>
+                    {' · '}
+                    <a href={`${base}/hypotheses/new?metricId=${m.id}`}>New hypothesis</a>
+                  </>
+                ) : null}
               </p>
             </li>
           ))}
@@ -139,7 +166,7 @@ export function TreeFragment(props: { ws: Workspace; northStar?: Metric; inputs:
   );
 }
 
-export function TreePage(props: { ws: Workspace; northStar?: Metric; inputs: TreeInput[] }) {
+export function TreePage(props: { ws: MemberWorkspace; northStar?: Metric; inputs: TreeInput[] }) {
   return (
     <Layout title="North Star" ws={props.ws} nav="tree">
       <TreeFragment {...props} />
