@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
 import { FACTORY_PASSWORD, FACTORY_SCRYPT, makeMember, makeUser, makeWorkspace } from '../db/factories';
-import { apiTokens, memberships, sessions, users } from '../db/schema';
+import { apiTokens, auditEvents, memberships, sessions, users } from '../db/schema';
 import { safeNext } from '../src/accounts/auth';
 import { dummyHash, hashPassword, hashStats, OWASP_SCRYPT, verifyPassword } from '../src/accounts/passwords';
 import { LOGIN_LIMITS } from '../src/accounts/rate-limit';
@@ -103,6 +103,11 @@ describe('accounts: first run', () => {
     expect(ada?.isServerOwner).toBe(true);
     const [m] = await db.orm.select().from(memberships).where(eq(memberships.workspaceId, demo.id));
     expect(m).toMatchObject({ userId: ada?.id, role: 'owner' });
+    // The demo's trail says the new owner took it over.
+    const adopted = await db.orm.select().from(auditEvents).where(eq(auditEvents.entity, 'membership'));
+    expect(adopted).toMatchObject([
+      { workspaceId: demo.id, actorUserId: ada?.id, actorName: 'Ada Owner', action: 'add' },
+    ]);
 
     // Signed in: the workspace opens, and the header greets them.
     const page = await get(app, '/w/demo', cookie?.pair);

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { sessions, type User, users, workspaces } from '../../db/schema';
 import { ConflictError, ValidationError } from '../errors';
+import { runAs, userActor } from '../audit/actor';
 import { putMember } from './members';
 import { hashPassword, type ScryptParams } from './passwords';
 
@@ -74,7 +75,8 @@ export async function setupFirstOwner(
     const [existing] = await tx.select({ id: users.id }).from(users).limit(1);
     if (existing) throw new ConflictError('Lodestar is already set up; sign in instead.', 'conflict');
     const user = await insertUser(tx, { ...input, isServerOwner: true }, hash, now);
-    await adoptOrphanWorkspaces(tx, user.id, now);
+    // The trail names the new owner as the one who took the workspaces over (nobody was signed in yet).
+    await runAs(userActor(user, 'session'), () => adoptOrphanWorkspaces(tx, user.id, now));
     return user;
   });
 }
