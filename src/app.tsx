@@ -20,6 +20,14 @@ import { learningRoutes } from './learnings/routes';
 import { metricRoutes } from './metrics/routes';
 import { workspaceRoutes } from './workspaces/routes';
 
+/**
+ * A request's path as the log shows it: an invite link's token is as good as the invite itself for seven
+ * days, and logs are read (and kept) by more people than the owners who hand out links.
+ */
+export function loggedPath(path: string): string {
+  return path.replace(/^\/invite\/[^/]+/, '/invite/[token]');
+}
+
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
 
@@ -33,7 +41,7 @@ export function createApp(deps: Deps) {
           t: new Date().toISOString(),
           id: c.get('requestId'),
           method: c.req.method,
-          path: c.req.path,
+          path: loggedPath(c.req.path),
           status: c.res.status,
           ms: Math.round((performance.now() - start) * 10) / 10,
         }),

@@ -5,8 +5,8 @@ import type { Role } from '../db/schema';
 import { createInvite } from '../src/accounts/invites';
 import { roleAtLeast } from '../src/accounts/members';
 import { listTokens } from '../src/accounts/tokens';
-import { archiveMetric } from '../src/metrics/metrics';
-import { appFor, as, type Credentials, freshDb, htmx, person, signIn } from './helpers';
+import { archiveMetric, getNorthStar } from '../src/metrics/metrics';
+import { appFor, as, type Credentials, form, freshDb, htmx, json, person, signIn } from './helpers';
 
 // Who may call each route, written out by hand so that the tests below, which walk the app's own route
 // table, fail when a route is added without deciding who may use it, or when a guard goes missing.
@@ -237,6 +237,57 @@ describe('access', () => {
         }
       });
     }
+  });
+
+  it("the North Star stays the owners' through the generic metric routes, in pages and the API", async () => {
+    const s = await scenario();
+    const nsm = await getNorthStar(s.db, s.ws);
+    if (!nsm) throw new Error('scenario workspace has no North Star');
+    const change = { name: 'Renamed by an editor', direction: 'up', version: String(nsm.version) };
+    const before = await snapshot(s.db);
+    for (const who of ['editor', 'viewer'] as const) {
+      const client = as(s.app, s.people[who]);
+      expect((await client.request(`/w/alpha/metrics/${nsm.id}/edit`)).status, who).toBe(403);
+      const res = await client.request(`/w/alpha/metrics/${nsm.id}`, form(change));
+      expect(res.status, who).toBe(403);
+      // (A viewer is refused by the guard on every change, before the North Star's own rule.)
+      expect(await res.text(), who).toContain(
+        who === 'editor' ? 'Only owners can do this.' : 'Only editors and owners can do this.',
+      );
+    }
+    expect(await snapshot(s.db)).toBe(before);
+    // Owners still may (the North Star page is theirs anyway).
+    const owner = as(s.app, s.people.owner);
+    expect((await owner.request(`/w/alpha/metrics/${nsm.id}/edit`)).status).toBe(200);
+    expect((await owner.request(`/w/alpha/metrics/${nsm.id}`, form(change))).status).toBe(303);
+    expect((await getNorthStar(s.db, s.ws))?.name).toBe('Renamed by an editor');
+  });
+
+  it('the API lets only owners name a North Star', async () => {
+    const s = await scenario();
+    const bare = await makeWorkspace(s.db, {
+      slug: 'bare',
+      ownerId: s.people.owner.user.id,
+      northStar: false,
+    });
+    const editor = await signIn(s.db, await makeMember(s.db, bare, 'editor'));
+    const body = { kind: 'north_star', name: 'Weekly active teams' };
+    const before = await snapshot(s.db);
+    const refused = await as(s.app, editor).request('/api/v1/workspaces/bare/metrics', json('POST', body));
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    expect(await snapshot(s.db)).toBe(before);
+    const input = await as(s.app, editor).request(
+      '/api/v1/workspaces/bare/metrics',
+      json('POST', { name: 'Activation rate' }),
+    );
+    expect(input.status).toBe(201);
+    const named = await as(s.app, s.people.owner).request(
+      '/api/v1/workspaces/bare/metrics',
+      json('POST', body),
+    );
+    expect(named.status).toBe(201);
+    expect((await getNorthStar(s.db, bare))?.name).toBe('Weekly active teams');
   });
 
   describe("cross-workspace: a member of alpha asks for beta's ids", () => {

@@ -353,7 +353,8 @@ describe('accounts: login answers', () => {
     const db = await freshDb();
     const app = appFor(db, { trustProxy: true });
     await makeUser(db, { email: 'ann@example.com' });
-    const from = (ip: string) => ({ 'X-Forwarded-For': `${ip}, 10.0.0.1` });
+    // The proxy appends the address it saw; what comes before it is whatever the client sent.
+    const from = (ip: string) => ({ 'X-Forwarded-For': `10.9.9.9, ${ip}` });
     expect(LOGIN_LIMITS.address.max).toBe(20);
     for (let i = 0; i < 20; i++)
       expect((await login(app, `guess${i}@example.com`, 'wrong password', from('203.0.113.7'))).status).toBe(
@@ -368,6 +369,48 @@ describe('accounts: login answers', () => {
     expect(other.status).toBe(303);
   });
 
+  it('counts the address the proxy saw, not the one the client wrote into X-Forwarded-For', async () => {
+    const db = await freshDb();
+    const app = appFor(db, { trustProxy: true });
+    await makeUser(db, { email: 'ann@example.com' });
+    // Each guess claims a fresh address in front of the one the proxy appended.
+    const forged = (i: number) => ({ 'X-Forwarded-For': `192.0.2.${i}, 203.0.113.7` });
+    for (let i = 0; i < LOGIN_LIMITS.address.max; i++)
+      expect((await login(app, `guess${i}@example.com`, 'wrong password', forged(i))).status).toBe(401);
+    const mark = hashStats.computed;
+    const res = await login(app, 'ann@example.com', FACTORY_PASSWORD, forged(99));
+    expect(res.status).toBe(429);
+    expect(await res.text()).toContain('Too many failed sign-ins from your network.');
+    expect(hashStats.computed).toBe(mark);
+    expect(await count(db, sessions)).toBe(0);
+  });
+
+  it('limits a burst of parallel guesses as it limits one guess after another', async () => {
+    const db = await freshDb();
+    const app = appFor(db);
+    await makeUser(db, { email: 'ann@example.com' });
+    const mark = hashStats.computed;
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => login(app, 'ann@example.com', `wrong guess ${i}`)),
+    );
+    const statuses = burst.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 401)).toHaveLength(LOGIN_LIMITS.account.max);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(12 - LOGIN_LIMITS.account.max);
+    expect(hashStats.computed - mark).toBe(LOGIN_LIMITS.account.max);
+    // The right password now waits too: the account is locked for the window.
+    expect((await login(app, 'ann@example.com', FACTORY_PASSWORD)).status).toBe(429);
+    expect(await count(db, sessions)).toBe(0);
+  });
+
+  it('a successful sign-in does not count against its address', async () => {
+    const db = await freshDb();
+    const app = appFor(db);
+    await makeUser(db, { email: 'ann@example.com' });
+    // More successful sign-ins from one address than its failure limit: none is refused.
+    for (let i = 0; i <= LOGIN_LIMITS.address.max; i++)
+      expect((await login(app, 'ann@example.com')).status, `sign-in ${i + 1}`).toBe(303);
+  });
+
   it('only sends back to a local page after sign-in', async () => {
     expect(safeNext('//evil.com')).toBe('/');
     expect(safeNext('https://evil.com')).toBe('/');
@@ -377,11 +420,20 @@ describe('accounts: login answers', () => {
     const db = await freshDb();
     const app = appFor(db);
     await makeUser(db, { email: 'ann@example.com' });
-    for (const next of ['//evil.com', 'https://evil.com/x']) {
+    // Browsers drop tabs and newlines from a Location and read \ as /, so each of these is //evil.com to
+    // them; and a newline must not become a 500 either.
+    for (const next of [
+      '//evil.com',
+      'https://evil.com/x',
+      '/\t/evil.com',
+      '/\n/evil.com',
+      '/..//evil.com',
+    ]) {
       const res = await login(app, 'ann@example.com', FACTORY_PASSWORD, {}, { next });
-      expect(res.status).toBe(303);
-      expect(res.headers.get('location')).toBe('/');
+      expect(res.status, JSON.stringify(next)).toBe(303);
+      expect(res.headers.get('location'), JSON.stringify(next)).toBe('/');
     }
+    expect(safeNext('/w/demo/backlog?q=a b#top')).toBe('/w/demo/backlog?q=a%20b#top');
   });
 
   it("hashes at OWASP's scrypt cost, and such a hash verifies", async () => {

@@ -11,7 +11,8 @@ import {
   moveTo,
 } from '../db/factories';
 import { type AuditEvent, auditEvents, hypotheses, learnings, metrics } from '../db/schema';
-import { describeEvent, fieldLabel, fmtDateTime, formatValue, shorten } from '../src/audit/describe';
+import { describeEvent } from '../src/audit/describe';
+import { fieldLabel, fmtDateTime, formatValue, shorten } from '../src/audit/format';
 import { requireHypothesis } from '../src/hypotheses/hypotheses';
 import { getNorthStar, requireMetric } from '../src/metrics/metrics';
 import { NSM_CHECKS } from '../src/metrics/north-star';

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db/client';
 import { makeMember, makeWorkspace } from '../db/factories';
 import { auditEvents, invites, memberships, type Role, users, type Workspace } from '../db/schema';
@@ -323,8 +323,6 @@ describe('invite links', () => {
     expect(html).toContain('Already have an account?');
   });
 
-  // Skipped until src/app.tsx lets a route's own Referrer-Policy stand: the app-wide secureHeaders
-  // middleware writes its strict-origin-when-cross-origin after every handler (see the report).
   it('sends Referrer-Policy: no-referrer on invite pages, whatever the answer', async () => {
     const { app, token } = await withInvite();
     for (const [path, init] of [
@@ -336,6 +334,24 @@ describe('invite links', () => {
       expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
       expect(res.headers.get('cache-control'), path).toBe('no-store');
     }
+  });
+
+  it('keeps the token out of the request log', async () => {
+    const { db, token } = await withInvite();
+    const app = appFor(db, { logLevel: 'info' });
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
+      lines.push(String(line));
+    });
+    try {
+      expect((await as(app, 'anonymous').request(`/invite/${token}`)).status).toBe(200);
+      expect((await as(app, 'anonymous').request(`/invite/${token}`, joinForm())).status).toBe(303);
+    } finally {
+      spy.mockRestore();
+    }
+    const logged = lines.join('\n');
+    expect(logged).toContain('"path":"/invite/[token]"');
+    expect(logged).not.toContain(token);
   });
 
   it('creates the account, joins with the invite role and signs in (the cookie opens the workspace)', async () => {

@@ -6,7 +6,7 @@ import { runAs, userActor } from '../audit/actor';
 import type { AppEnv, Deps } from '../env';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { isHtmx } from '../htmx';
-import { memberWorkspace, roleAtLeast } from './members';
+import { type MemberWorkspace, memberWorkspace, roleAtLeast } from './members';
 import { resolveSession, SESSION_MAX_MS } from './sessions';
 import { resolveToken } from './tokens';
 import { countUsers } from './users';
@@ -46,11 +46,13 @@ export function readSessionId(c: Context, origin?: string): string | undefined {
 
 /**
  * The client's address for rate limiting: the socket's peer, or (only when the operator says a proxy
- * sits in front) the first address of X-Forwarded-For, which a direct client could otherwise forge.
+ * sits in front) the last address of X-Forwarded-For. Proxies append the address they saw to whatever
+ * the client sent, so only the last one is the proxy's word; the first is the client's, free to vary
+ * with every request, which would give each guess a fresh address.
  */
 export function clientAddress(c: Context, trustProxy = false): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
@@ -60,9 +62,25 @@ export function clientAddress(c: Context, trustProxy = false): string {
 // Pages anyone may open without signing in.
 const PUBLIC_PAGES = [/^\/login$/, /^\/setup$/, /^\/invite\/[^/]+$/];
 
-/** A local path to come back to after signing in; anything else (another host, //evil) becomes "/". */
+const LOCAL = 'http://lodestar.invalid';
+
+/**
+ * A local path to come back to after signing in; anything else (another host, //evil) becomes "/". It is
+ * read as a browser would read it (which drops tabs and newlines and takes \ for /, so "/\t/evil" is
+ * //evil), and only a path on this origin is kept, in its parsed form, so no control character reaches
+ * the Location header either.
+ */
 export function safeNext(next: string | undefined): string {
-  return next && /^\/(?![/\\])/.test(next) ? next : '/';
+  if (!next?.startsWith('/')) return '/';
+  let url: URL;
+  try {
+    url = new URL(next, LOCAL);
+  } catch {
+    return '/';
+  }
+  // "/..//evil" parses to the path //evil, which a Location header would send to another host again.
+  if (url.origin !== LOCAL || url.pathname.startsWith('//')) return '/';
+  return url.pathname + url.search + url.hash;
 }
 
 /**
@@ -148,16 +166,20 @@ const CAN: Record<Role, string> = {
   owner: 'do anything',
 };
 
+/** Throws a 403 when the member's role is below `role` (for checks that depend on what is asked for). */
+export function assertRole(ws: MemberWorkspace, role: Role): void {
+  if (!roleAtLeast(ws.role, role))
+    throw new ForbiddenError(
+      `Only ${role === 'owner' ? 'owners' : 'editors and owners'} can do this. You are ${
+        ws.role === 'editor' ? 'an editor' : 'a viewer'
+      } in ${ws.name} and can ${CAN[ws.role]}; ask an owner if you need more.`,
+    );
+}
+
 /** Refuses (403) members whose role is below `role`. */
 export function requireRole(role: Role): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const ws = c.get('workspace');
-    if (!roleAtLeast(ws.role, role))
-      throw new ForbiddenError(
-        `Only ${role === 'owner' ? 'owners' : 'editors and owners'} can do this. You are ${
-          ws.role === 'editor' ? 'an editor' : 'a viewer'
-        } in ${ws.name} and can ${CAN[ws.role]}; ask an owner if you need more.`,
-      );
+    assertRole(c.get('workspace'), role);
     await next();
   });
 }

@@ -60,10 +60,6 @@ async function inviteRows(db: Db, workspaceId: number, now = Date.now()): Promis
   }));
 }
 
-/**
- * Undoes an account made a moment ago for an invite that was then refused (someone else used or withdrew
- * it in between): a refused invite must leave no account behind. The row has nothing attached to it yet.
- */
 export function memberRoutes(deps: Deps) {
   const { db } = deps;
   const app = new Hono<AppEnv>();

@@ -40,6 +40,12 @@ class Counter {
   clear(key: string): void {
     this.hits.delete(key);
   }
+
+  /** Takes back one hit (an attempt counted up front that turned out not to be a failure). */
+  release(key: string, now: number): void {
+    const entry = this.hits.get(key);
+    if (entry && entry.resetAt > now && entry.count > 0) entry.count--;
+  }
 }
 
 export type LimitVerdict =
@@ -54,22 +60,28 @@ export class LoginLimiter {
     this.address = new Counter(limits.address);
   }
 
-  check(email: string, address: string, now = Date.now()): LimitVerdict {
+  /**
+   * Whether this attempt may go ahead; if so it is counted at once, as a failure until `succeeded` says
+   * otherwise. Counting only after the (slow) password check would let a burst of parallel guesses all
+   * pass the check before the first of them failed.
+   */
+  attempt(email: string, address: string, now = Date.now()): LimitVerdict {
     const byAccount = this.account.blockedFor(email, now);
     if (byAccount) return { limited: true, scope: 'account', retryAfterMs: byAccount };
     const byAddress = this.address.blockedFor(address, now);
     if (byAddress) return { limited: true, scope: 'address', retryAfterMs: byAddress };
+    this.account.hit(email, now);
+    this.address.hit(address, now);
     return { limited: false };
   }
 
-  failed(email: string, address: string, now = Date.now()): void {
-    this.account.hit(email, now);
-    this.address.hit(address, now);
-  }
-
-  /** A successful sign-in clears the account's count (not the address's: others may share it). */
-  succeeded(email: string): void {
+  /**
+   * The attempt had the right password: the account's count is cleared, and the address's loses this
+   * attempt (but keeps the others' failures: several people may share it).
+   */
+  succeeded(email: string, address: string, now = Date.now()): void {
     this.account.clear(email);
+    this.address.release(address, now);
   }
 }
 

@@ -90,8 +90,8 @@ export function accountRoutes(deps: Deps) {
     }
     const email = normalEmail(input.email);
     const address = clientAddress(c, deps.trustProxy);
-    // Checked before any hash is computed: a limited client costs the server nothing.
-    const verdict = limiter.check(email, address);
+    // Checked (and counted) before any hash is computed: a limited client costs the server nothing.
+    const verdict = limiter.attempt(email, address);
     if (verdict.limited) {
       c.header('Retry-After', String(Math.ceil(verdict.retryAfterMs / 1000)));
       return c.html(<LoginPage form={emptyForm(values)} refused={limitMessage(verdict)} />, 429);
@@ -99,11 +99,8 @@ export function accountRoutes(deps: Deps) {
     const user = await findUserByEmail(db, email);
     // An unknown email is checked against a dummy hash of the same cost, so both refusals take as long.
     const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash(deps.scrypt)));
-    if (!user || !ok) {
-      limiter.failed(email, address);
-      return c.html(<LoginPage form={emptyForm(values)} refused={REFUSED_LOGIN} />, 401);
-    }
-    limiter.succeeded(email);
+    if (!user || !ok) return c.html(<LoginPage form={emptyForm(values)} refused={REFUSED_LOGIN} />, 401);
+    limiter.succeeded(email, address);
     // A new id at every sign-in: an id planted in the browser before (session fixation) never gets rights.
     await startSession(c, user.id);
     return c.redirect(safeNext(input.next), 303);
@@ -154,15 +151,14 @@ export function accountRoutes(deps: Deps) {
     }
     // Someone at an unlocked, signed-in computer must not get to guess the password at leisure either.
     const address = clientAddress(c, deps.trustProxy);
-    const verdict = limiter.check(user.email, address);
+    const verdict = limiter.attempt(user.email, address);
     if (verdict.limited) {
       c.header('Retry-After', String(Math.ceil(verdict.retryAfterMs / 1000)));
       return c.html(await page(c, user, { refused: limitMessage(verdict) }), 429);
     }
-    if (!(await verifyPassword(input.current, user.passwordHash))) {
-      limiter.failed(user.email, address);
+    if (!(await verifyPassword(input.current, user.passwordHash)))
       return c.html(await invalid({ current: 'That is not your current password.' }), 422);
-    }
+    limiter.succeeded(user.email, address);
     // Ends every session of the user, this one included; this browser then gets a fresh one.
     await setPassword(db, user.id, input.password, deps.scrypt);
     setSessionCookie(c, await createSession(db, user.id), deps.origin);

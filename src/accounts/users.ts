@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { sessions, type User, users, workspaces } from '../../db/schema';
-import { ConflictError, ValidationError } from '../errors';
 import { runAs, userActor } from '../audit/actor';
+import { ConflictError, ValidationError } from '../errors';
 import { putMember } from './members';
 import { hashPassword, type ScryptParams } from './passwords';
 

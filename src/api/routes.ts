@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Workspace } from '../../db/schema';
-import { loadMemberWorkspace, requireRole, signedIn } from '../accounts/auth';
+import { assertRole, loadMemberWorkspace, requireRole, signedIn } from '../accounts/auth';
 import { workspacesOf } from '../accounts/members';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ForbiddenError, logBug, NotFoundError, ValidationError } from '../errors';
@@ -121,8 +121,11 @@ export function apiRoutes(deps: Deps) {
   );
 
   api.post('/workspaces/:slug/metrics', async (c) => {
+    const ws = c.get('workspace');
     const input = parse(MetricInput, await readJson(c));
-    return c.json(await createMetric(db, c.get('workspace'), input), 201);
+    // Naming the North Star is for owners, as on its page; input metrics are editors' work.
+    if (input.kind === 'north_star') assertRole(ws, 'owner');
+    return c.json(await createMetric(db, ws, input), 201);
   });
 
   api.get('/workspaces/:slug/hypotheses', async (c) => {

@@ -1,6 +1,6 @@
-import type { AuditEntity, IceMode } from '../../db/schema';
-import { STATUS_LABELS } from '../hypotheses/lifecycle';
+import type { AuditEntity } from '../../db/schema';
 import { NSM_CHECKS } from '../metrics/north-star';
+import { checkAnswer, type DescribeOptions, fieldLabel, formatValue, shorten } from './format';
 
 // Turns a recorded change into words a team member reads in a history: one sentence, and a row per
 // changed field ("Impact: 5 → 8"). Pure, so that every page showing the trail words it the same way.
@@ -19,82 +19,6 @@ export type EventLike = {
 export type ChangeRow = { field: string; label: string; before: string; after: string };
 export type Description = { summary: string; rows: ChangeRow[] };
 
-export type DescribeOptions = {
-  /** How the workspace computes ICE: a mean is read with one decimal, a product as a whole number. */
-  iceMode?: IceMode;
-  /** The time zone dates are shown in (the workspace's); UTC when unknown or invalid. */
-  timeZone?: string;
-  /** The name of a metric by id, to show "Activation rate" instead of "#3". */
-  metricName?: (id: number) => string | undefined;
-};
-
-export const TEXT_MAX = 80;
-
-const LABELS: Record<string, string> = {
-  title: 'Title',
-  change: 'Change',
-  outcome: 'Expected outcome',
-  expectedLift: 'Expected lift',
-  rationale: 'Rationale',
-  metricId: 'Input metric',
-  owner: 'Owner',
-  impact: 'Impact',
-  confidence: 'Confidence',
-  ease: 'Ease',
-  ice: 'ICE',
-  estimatedDays: 'Estimated person-days',
-  expectedRoti: 'Expected ROTI',
-  status: 'Status',
-  result: 'Result',
-  baseline: 'Baseline',
-  observed: 'Observed',
-  lift: 'Lift',
-  actualDays: 'Actual person-days',
-  returnScore: 'Return',
-  roti: 'ROTI',
-  selectedAt: 'Selected',
-  startedAt: 'Started',
-  closedAt: 'Closed',
-  tags: 'Tags',
-  parentId: 'Follows up',
-  sourceLearningId: 'From learning',
-  learnings: 'Learnings',
-  kind: 'Kind',
-  name: 'Name',
-  description: 'Description',
-  unit: 'Unit',
-  direction: 'Direction',
-  currentValue: 'Current value',
-  target: 'Target',
-  archivedAt: 'Archived',
-  statement: 'Statement',
-  hypothesisId: 'Experiment',
-  relation: 'Relation',
-  email: 'Email',
-  role: 'Role',
-  note: 'Note',
-  usedAt: 'Used',
-  usedBy: 'Used by',
-  revokedAt: 'Revoked',
-  expiresAt: 'Expires',
-  label: 'Label',
-  prefix: 'Prefix',
-  iceMode: 'ICE mode',
-  slug: 'Address',
-  timeZone: 'Time zone',
-};
-
-const TIMES = new Set([
-  'selectedAt',
-  'startedAt',
-  'closedAt',
-  'archivedAt',
-  'usedAt',
-  'revokedAt',
-  'expiresAt',
-  'createdAt',
-]);
-const PERCENTS = new Set(['expectedLift', 'lift']);
 const SCORE_FIELDS = new Set(['impact', 'confidence', 'ease', 'ice', 'expectedRoti']);
 /** Values derived from others: named in a row, but not as something the person edited. */
 const DERIVED = new Set(['ice', 'expectedRoti', 'lift', 'roti']);
@@ -111,90 +35,9 @@ const ENTITY_WORDS: Record<string, string> = {
   workspace: 'Workspace',
 };
 
-/** A field's name as the forms call it ("expectedRoti" → "Expected ROTI"). */
-export function fieldLabel(key: string): string {
-  const known = LABELS[key];
-  if (known) return known;
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
 /** What kind of thing an event is about, as a word ("Hypothesis", "Member"). */
 export function entityWord(entity: string): string {
   return ENTITY_WORDS[entity] ?? fieldLabel(entity);
-}
-
-/** A long text cut to `max` characters with an ellipsis (whitespace collapsed). */
-export function shorten(text: string, max = TEXT_MAX): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
-}
-
-const numbers = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-
-/** A date and time, e.g. "2025-03-14 09:05 UTC", in the given time zone (UTC if it is not a valid one). */
-export function fmtDateTime(ms: number, timeZone = 'UTC'): string {
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    });
-  } catch {
-    return fmtDateTime(ms, 'UTC');
-  }
-  const p = Object.fromEntries(format.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
-}
-
-function checkAnswer(a: unknown): string {
-  if (!a || typeof a !== 'object') return 'not answered';
-  const { pass, note } = a as { pass?: boolean | null; note?: string };
-  const verdict = pass === true ? 'passes' : pass === false ? 'fails' : 'not answered';
-  return note ? `${verdict} (“${shorten(note, 40)}”)` : verdict;
-}
-
-/** One recorded value as text: numbers formatted, dates absolute, long texts shortened, empty as "—". */
-export function formatValue(key: string, value: unknown, opts: DescribeOptions = {}): string {
-  if (value === null || value === undefined || value === '') return '—';
-  if (typeof value === 'number') {
-    if (TIMES.has(key)) return fmtDateTime(value, opts.timeZone);
-    if (key === 'metricId') return opts.metricName?.(value) ?? `#${value}`;
-    if (key === 'parentId' || key === 'sourceLearningId' || key === 'hypothesisId') return `#${value}`;
-    if (PERCENTS.has(key)) return `${value > 0 ? '+' : ''}${numbers.format(value)}%`;
-    if (key === 'ice') return opts.iceMode === 'product' ? String(Math.round(value)) : value.toFixed(1);
-    if (key === 'expectedRoti' || key === 'roti') return value.toFixed(2);
-    return numbers.format(value);
-  }
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'string') {
-    if (key === 'status') return STATUS_LABELS[value as keyof typeof STATUS_LABELS] ?? value;
-    if (key === 'iceMode')
-      return value === 'product' ? 'product (I × C × E)' : value === 'mean' ? 'mean of I, C, E' : value;
-    if (key === 'kind')
-      return value === 'north_star' ? 'North Star' : value === 'input' ? 'input metric' : value;
-    if (key === 'direction')
-      return value === 'up' ? 'higher is better' : value === 'down' ? 'lower is better' : value;
-    return shorten(value);
-  }
-  if (Array.isArray(value)) {
-    if (value.length === 0) return 'none';
-    if (key === 'learnings')
-      return value
-        .map((l) => {
-          const { statement, relation } = (l ?? {}) as { statement?: string; relation?: string };
-          return `“${shorten(statement ?? '', 50)}” (${relation ?? 'linked'})`;
-        })
-        .join('; ');
-    return shorten(value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', '));
-  }
-  return shorten(JSON.stringify(value));
 }
 
 /** The North Star checklist as one row per answer that changed. */

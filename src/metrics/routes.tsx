@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { emptyForm, type FormState, formValues } from '../../views/components/form';
 import { MetricEditPage, MetricsPage, metricValues } from '../../views/metrics/page';
-import { requireRole } from '../accounts/auth';
+import { assertRole, requireRole } from '../accounts/auth';
 import type { MemberWorkspace } from '../accounts/members';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ValidationError } from '../errors';
@@ -68,6 +68,8 @@ export function metricRoutes({ db }: Deps) {
   app.get('/w/:slug/metrics/:id/edit', requireRole('editor'), async (c) => {
     const ws = c.get('workspace');
     const metric = await requireMetric(db, ws, idParam(c.req.param('id')));
+    // The North Star is the owners' (its own page edits it): this generic form must not be a way round.
+    if (metric.kind === 'north_star') assertRole(ws, 'owner');
     return c.html(<MetricEditPage ws={ws} metric={metric} form={emptyForm(metricValues(metric))} />);
   });
 
@@ -75,6 +77,7 @@ export function metricRoutes({ db }: Deps) {
     const ws = c.get('workspace');
     const id = idParam(c.req.param('id'));
     const metric = await requireMetric(db, ws, id);
+    if (metric.kind === 'north_star') assertRole(ws, 'owner');
     const body = await readForm(c);
     try {
       await updateMetric(db, ws, id, parse(MetricUpdate, body));

@@ -154,7 +154,7 @@ function TokensPanel(props: AccountProps) {
       ) : null}
       {props.tokens.length === 0 ? (
         <p class="empty">
-          <strong>No tokens yet.</strong> Create one to push measurements from a data pipeline or to read the
+          <strong>No tokens yet.</strong> Create one to add hypotheses from another tool or to read the
           backlog from a spreadsheet.
         </p>
       ) : (

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { AuditEvent } from '../../db/schema';
-import { type ChangeRow, type DescribeOptions, describeEvent, fmtDateTime } from '../../src/audit/describe';
+import { type ChangeRow, describeEvent } from '../../src/audit/describe';
+import { type DescribeOptions, fmtDateTime } from '../../src/audit/format';
 
 // One recorded change as the hypothesis history and the workspace trail both show it: who, when, what.
 

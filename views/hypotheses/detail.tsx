@@ -1,4 +1,4 @@
-import { type Metric, OUTCOMES } from '../../db/schema';
+import { type AuditEvent, type Metric, OUTCOMES } from '../../db/schema';
 import type { MemberWorkspace } from '../../src/accounts/members';
 import type { HypothesisWithTags } from '../../src/hypotheses/hypotheses';
 import { MOVES } from '../../src/hypotheses/lifecycle';
@@ -18,7 +18,7 @@ import {
 import { ErrorSummary, type FormState, Input, Select, TextArea } from '../components/form';
 import { Layout } from '../layout';
 import { HypothesisFieldset, LearningsPanel } from './form';
-import { type HistoryEvents, HistorySection } from './history';
+import { HistorySection } from './history';
 
 export type LinkedLearning = {
   id: number;
@@ -49,7 +49,7 @@ export type DetailProps = {
   theirAttempt?: Record<string, string>;
   openEdit?: boolean;
   /** The recorded changes to this hypothesis, newest first. */
-  history?: HistoryEvents;
+  history?: AuditEvent[];
 };
 
 /** The close form's default values: return pre-filled with the suggestion for a win. */

@@ -3,7 +3,6 @@ import { AuditEntry } from '../audit/entry';
 
 /** How many of a hypothesis's changes its page shows (the owners' Activity page has them all). */
 export const HISTORY_LIMIT = 100;
-export type HistoryEvents = AuditEvent[];
 
 /** The hypothesis's recorded changes, newest first: edits, rescoring, moves and its close. */
 export function HistorySection(props: {
