@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
+import { adoptOrphanWorkspaces } from '../src/accounts/users';
 import { followUpFromHypothesis } from '../src/hypotheses/close';
 import type { CloseLearning } from '../src/hypotheses/schemas';
 import { getLearning, setLearningStatus } from '../src/learnings/learnings';
@@ -19,7 +20,7 @@ import type {
 } from './demo/types';
 import { INPUTS, STARTED_DAYS_AGO, WORKSPACE } from './demo/workspace';
 import { closeAs, DAY_MS, makeHypothesis, makeInput, makeLearning, makeWorkspace, moveTo } from './factories';
-import { type LearningStatus, type Metric, type Workspace, workspaces } from './schema';
+import { type LearningStatus, type Metric, users, type Workspace, workspaces } from './schema';
 
 // The demo workspace: a B2B SaaS growth team two months into running experiments, so that every page
 // has something true-looking to show. Its content lives in db/demo/; this walks it through the factories
@@ -29,11 +30,23 @@ import { type LearningStatus, type Metric, type Workspace, workspaces } from './
 /** Everything after the workspace and its metrics, oldest first: ids follow this order. */
 const STEPS: DemoStep[] = [...HISTORY, ...PIPELINE, ...BACKLOG];
 
-/** Seeds the demo workspace into an empty database; does nothing (undefined) when any workspace exists. */
+/**
+ * Seeds the demo workspace into a database without workspaces; does nothing (undefined) when any exists.
+ * When people already have accounts (added on the command line before the first start), the first server
+ * owner gets the demo: a workspace without members would be invisible to everyone.
+ */
 export async function seedDemoIfEmpty(db: Db, now = Date.now()): Promise<Workspace | undefined> {
   const [row] = await db.orm.select({ n: sql<number>`count(*)` }).from(workspaces);
   if (Number(row?.n ?? 0) > 0) return undefined;
-  return seedDemo(db, now);
+  const ws = await seedDemo(db, now);
+  const [owner] = await db.orm
+    .select()
+    .from(users)
+    .where(eq(users.isServerOwner, true))
+    .orderBy(asc(users.id))
+    .limit(1);
+  if (owner) await db.write((tx) => adoptOrphanWorkspaces(tx, owner.id, now));
+  return ws;
 }
 
 export async function seedDemo(db: Db, now = Date.now()): Promise<Workspace> {

@@ -15,6 +15,8 @@ const Config = z.object({
       .regex(/^https?:\/\/[^/\s]+$/, {
         error: 'LODESTAR_ORIGIN is scheme://host[:port], e.g. https://lodestar.example.com',
       })
+      // Browsers send the origin lower-cased and without a default port; compare against the same form.
+      .transform((v) => new URL(v).origin)
       .optional(),
   ),
   // Behind a reverse proxy that sets X-Forwarded-For, '1' makes the sign-in rate limit count the client's

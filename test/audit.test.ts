@@ -439,7 +439,7 @@ describe('audit: hypotheses', () => {
 
   it('records switching the ICE mode once, as a settings change, not on every hypothesis', async () => {
     const { app, db, ws } = await setup();
-    await makeHypothesis(db, ws);
+    const h = await makeHypothesis(db, ws);
     await makeHypothesis(db, ws);
     const since = await mark(db);
     const res = await app.request('/w/acme/settings', form({ name: ws.name, iceMode: 'product' }));
@@ -454,6 +454,14 @@ describe('audit: hypotheses', () => {
     });
     const [row] = await db.orm.select({ ice: hypotheses.ice }).from(hypotheses).limit(1);
     expect(row?.ice).toBe(125);
+    // Each hypothesis's history shows the switch that moved its ICE, although it has no event of its own.
+    const page = await (await app.request(`/w/acme/hypotheses/${h.id}`)).text();
+    const history = page.slice(page.indexOf('History'));
+    expect(history).toContain('every stored ICE was recomputed');
+    // A rename alone does not appear in hypothesis histories.
+    await app.request('/w/acme/settings', form({ name: 'Renamed team', iceMode: 'product' }));
+    const after = await (await app.request(`/w/acme/hypotheses/${h.id}`)).text();
+    expect(after.slice(after.indexOf('History'))).not.toContain('Renamed team');
   });
 });
 

@@ -12,6 +12,7 @@ import { hashStats, verifyPassword } from '../src/accounts/passwords';
 import { countSessions, createSession } from '../src/accounts/sessions';
 import { createToken, resolveToken } from '../src/accounts/tokens';
 import { findUserByEmail } from '../src/accounts/users';
+import { personalTrail } from '../src/audit/audit';
 import { runCli } from '../src/cli/commands';
 import { freshDb, signIn } from './helpers';
 
@@ -562,6 +563,13 @@ describe('command line: tokens', () => {
       [one.info.id, 'command line'],
       [two.info.id, 'command line'],
     ]);
+    // The token's owner sees on their account page what the command line did to their tokens.
+    const trail = await personalTrail(db, ada.id);
+    expect(trail.map((e) => `${e.action} ${e.entityId}`)).toEqual(
+      expect.arrayContaining([`revoke ${one.info.id}`, `revoke ${two.info.id}`]),
+    );
+    const other = await makeUser(db);
+    expect(await personalTrail(db, other.id)).toEqual([]);
   });
 
   it('token revoke refuses unknown tokens (1) and needs exactly one of --id or --token (2)', async () => {

@@ -1,17 +1,19 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
-import { makeWorkspace } from '../db/factories';
+import { makeUser, makeWorkspace } from '../db/factories';
 import {
   hypotheses,
   hypothesisLearnings,
   learnings,
+  memberships,
   metrics,
   OUTCOMES,
   STATUSES,
   workspaces,
 } from '../db/schema';
 import { seedDemoIfEmpty } from '../db/seed';
+import { memberWorkspace } from '../src/accounts/members';
 import { listHypotheses } from '../src/hypotheses/ranking';
 import { ListQuery } from '../src/hypotheses/schemas';
 import { listLearnings } from '../src/learnings/learnings';
@@ -114,5 +116,23 @@ describe('demo seed', () => {
     const before = await count();
     expect(await seedDemoIfEmpty(db)).toBeUndefined();
     expect(await count()).toEqual(before);
+  });
+
+  it('gives the demo to the first server owner when accounts exist already (added before the first start)', async () => {
+    const db = await freshDb();
+    const reader = await makeUser(db, { serverOwner: false });
+    const owner = await makeUser(db, { serverOwner: true });
+    const ws = await seedDemoIfEmpty(db);
+    if (!ws) throw new Error('not seeded');
+    expect(await memberWorkspace(db, owner.id, ws.slug)).toMatchObject({ role: 'owner' });
+    expect(await memberWorkspace(db, reader.id, ws.slug)).toBeUndefined();
+  });
+
+  it('leaves the demo without members on a database without accounts (the first owner takes it at /setup)', async () => {
+    const db = await freshDb();
+    const ws = await seedDemoIfEmpty(db);
+    if (!ws) throw new Error('not seeded');
+    const [m] = await db.orm.select({ n: sql<number>`count(*)` }).from(memberships);
+    expect(Number(m?.n)).toBe(0);
   });
 });

@@ -11,8 +11,9 @@ export const LOGIN_LIMITS = {
   address: { max: 20, windowMs: 15 * 60 * 1000 },
 } satisfies Record<string, LimitRule>;
 
-// The maps cannot grow without bound under a spray of made-up emails: past this size the oldest go.
-const MAX_KEYS = 10_000;
+// The maps cannot grow without bound under a spray of made-up emails: past this size, finished windows go
+// first, then the oldest keys that are not locked out, so flooding cannot unlock an account.
+export const MAX_KEYS = 10_000;
 
 class Counter {
   private hits = new Map<string, { count: number; resetAt: number }>();
@@ -29,16 +30,28 @@ class Counter {
     const entry = this.hits.get(key);
     if (!entry || entry.resetAt <= now) {
       this.hits.delete(key);
-      if (this.hits.size >= MAX_KEYS) {
-        const oldest = this.hits.keys().next().value;
-        if (oldest !== undefined) this.hits.delete(oldest);
-      }
+      if (this.hits.size >= MAX_KEYS) this.makeRoom(now);
       this.hits.set(key, { count: 1, resetAt: now + this.rule.windowMs });
     } else entry.count++;
   }
 
   clear(key: string): void {
     this.hits.delete(key);
+  }
+
+  private makeRoom(now: number): void {
+    for (const [k, e] of this.hits) if (e.resetAt <= now) this.hits.delete(k);
+    if (this.hits.size < MAX_KEYS) return;
+    // Map order is insertion order: the first unlocked key is the oldest one.
+    for (const [k, e] of this.hits) {
+      if (e.count < this.rule.max) {
+        this.hits.delete(k);
+        return;
+      }
+    }
+    // Every key is locked out, which takes max × MAX_KEYS failures inside one window: the oldest lock goes.
+    const oldest = this.hits.keys().next().value;
+    if (oldest !== undefined) this.hits.delete(oldest);
   }
 
   /** Takes back one hit (an attempt counted up front that turned out not to be a failure). */

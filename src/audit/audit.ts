@@ -1,6 +1,6 @@
-import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
-import { type AuditEntity, type AuditEvent, auditEvents } from '../../db/schema';
+import { type AuditEntity, type AuditEvent, apiTokens, auditEvents } from '../../db/schema';
 import { actorName, currentActor } from './actor';
 
 type Row = Record<string, unknown>;
@@ -68,28 +68,6 @@ export async function recordUpdate(
   return true;
 }
 
-/** The history of one record, newest first. */
-export async function historyOf(
-  db: Db,
-  workspaceId: number,
-  entity: AuditEntity,
-  entityId: number,
-  limit = 100,
-): Promise<AuditEvent[]> {
-  return db.orm
-    .select()
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.workspaceId, workspaceId),
-        eq(auditEvents.entity, entity),
-        eq(auditEvents.entityId, entityId),
-      ),
-    )
-    .orderBy(desc(auditEvents.id))
-    .limit(limit);
-}
-
 /** A page of the workspace's trail, newest first; `before` is the id of the last event already shown. */
 export async function workspaceTrail(
   db: Db,
@@ -112,12 +90,55 @@ export async function workspaceTrail(
   return { events: rows.slice(0, limit), more: rows.length > limit };
 }
 
-/** A user's own changes that belong to no workspace (their API tokens), newest first. */
+/**
+ * What happened to a user's API tokens, newest first: by them, or for them on the command line (those
+ * events have no actor user, so they are found through the token's owner).
+ */
 export async function personalTrail(db: Db, userId: number, limit = 20): Promise<AuditEvent[]> {
   return db.orm
     .select()
     .from(auditEvents)
-    .where(and(isNull(auditEvents.workspaceId), eq(auditEvents.actorUserId, userId)))
+    .where(
+      and(
+        isNull(auditEvents.workspaceId),
+        eq(auditEvents.entity, 'token'),
+        inArray(
+          auditEvents.entityId,
+          db.orm.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.userId, userId)),
+        ),
+      ),
+    )
+    .orderBy(desc(auditEvents.id))
+    .limit(limit);
+}
+
+/**
+ * A hypothesis's history: its own events, and the workspace's ICE-mode switches since it was written,
+ * which recomputed its ICE without an event of its own (one settings event stands for every hypothesis).
+ */
+export async function hypothesisHistory(
+  db: Db,
+  workspaceId: number,
+  hypothesis: { id: number; createdAt: number },
+  limit = 100,
+): Promise<AuditEvent[]> {
+  return db.orm
+    .select()
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.workspaceId, workspaceId),
+        or(
+          and(eq(auditEvents.entity, 'hypothesis'), eq(auditEvents.entityId, hypothesis.id)),
+          and(
+            eq(auditEvents.entity, 'workspace'),
+            eq(auditEvents.action, 'settings'),
+            gte(auditEvents.createdAt, hypothesis.createdAt),
+            sql`json_extract(${auditEvents.after}, '$.iceMode') is not null`,
+          ),
+        ),
+      ),
+    )
     .orderBy(desc(auditEvents.id))
     .limit(limit);
 }

@@ -296,8 +296,8 @@ export async function transitionHypothesis(
 /**
  * Recomputes every stored ICE after the workspace switches between mean and product. Deliberately not
  * recorded per hypothesis: the caller records the switch once as the workspace's 'settings' event (in the
- * same transaction), which says why every ICE moved; one event per row would bury each hypothesis's own
- * history under a change nobody made to it, and grow the trail by the size of the backlog at each switch.
+ * same transaction), which says why every ICE moved; one event per row would grow the trail by the size of
+ * the backlog at each switch. A hypothesis's history shows that one event among its own (hypothesisHistory).
  */
 export async function recomputeIce(tx: Tx, ws: Workspace): Promise<void> {
   const expr =

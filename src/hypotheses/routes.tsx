@@ -16,7 +16,7 @@ import { HISTORY_LIMIT } from '../../views/hypotheses/history';
 import { NewHypothesisPage } from '../../views/hypotheses/new';
 import { requireRole } from '../accounts/auth';
 import type { MemberWorkspace } from '../accounts/members';
-import { historyOf } from '../audit/audit';
+import { hypothesisHistory } from '../audit/audit';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, type FieldErrors, ValidationError } from '../errors';
 import { isHtmx, respond } from '../htmx';
@@ -102,7 +102,7 @@ export function hypothesisRoutes({ db }: Deps) {
       learningsOfHypothesis(db, ws, h.id),
       learningsForMetric(db, ws, h.metricId, 20),
       h.status === 'running' ? learningsForClose(db, ws, h.metricId) : Promise.resolve([]),
-      historyOf(db, ws.id, 'hypothesis', h.id, HISTORY_LIMIT),
+      hypothesisHistory(db, ws.id, h, HISTORY_LIMIT),
     ]);
     const family = await db.orm
       .select({
