@@ -11,6 +11,7 @@ import {
   moveTo,
 } from '../db/factories';
 import { type AuditEvent, auditEvents, hypotheses, learnings, metrics } from '../db/schema';
+import { recordChange, workspaceTrail } from '../src/audit/audit';
 import { describeEvent } from '../src/audit/describe';
 import { fieldLabel, fmtDateTime, formatValue, shorten } from '../src/audit/format';
 import { requireHypothesis } from '../src/hypotheses/hypotheses';
@@ -628,6 +629,41 @@ describe('audit: activity page', () => {
     const text = textOf(await res.text());
     expect(text).toContain('No changes to learnings to show.');
     expect(text).toContain('The trail records every change to this workspace');
+  });
+
+  it('orders the trail by when things happened, also when they were recorded out of order', async () => {
+    const { db, ws } = await setup();
+    const day = 24 * 60 * 60 * 1000;
+    const base = Date.UTC(2026, 0, 10);
+    // Recorded in this order (as an import or the demo seed might), happened on days 3, 1, 2.
+    for (const [n, at] of [
+      [3, base + 3 * day],
+      [1, base + day],
+      [2, base + 2 * day],
+    ] as const)
+      await db.write((tx) =>
+        recordChange(
+          tx,
+          { workspaceId: ws.id, entity: 'learning', entityId: 1000 + n, action: 'create' },
+          at,
+        ),
+      );
+    const ids = (events: AuditEvent[]) => events.filter((e) => e.entityId > 1000).map((e) => e.entityId);
+    const all = await workspaceTrail(db, ws.id, { entity: 'learning' });
+    expect(ids(all.events)).toEqual([1003, 1002, 1001]);
+    // Paging one at a time walks the same order.
+    const page1 = await workspaceTrail(db, ws.id, { entity: 'learning', limit: 1 });
+    const page2 = await workspaceTrail(db, ws.id, {
+      entity: 'learning',
+      limit: 1,
+      before: page1.events[0]?.id,
+    });
+    const page3 = await workspaceTrail(db, ws.id, {
+      entity: 'learning',
+      limit: 1,
+      before: page2.events[0]?.id,
+    });
+    expect([...ids(page1.events), ...ids(page2.events), ...ids(page3.events)]).toEqual([1003, 1002, 1001]);
   });
 
   it('paginates 50 at a time with an Older link, and filters by entity', async () => {

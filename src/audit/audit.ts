@@ -68,13 +68,23 @@ export async function recordUpdate(
   return true;
 }
 
-/** A page of the workspace's trail, newest first; `before` is the id of the last event already shown. */
+/**
+ * A page of the workspace's trail, newest first (by when it happened, then by insertion: imported or seeded
+ * history can be recorded out of order); `before` is the id of the last event already shown.
+ */
 export async function workspaceTrail(
   db: Db,
   workspaceId: number,
   opts: { entity?: AuditEntity; before?: number; limit?: number } = {},
 ): Promise<{ events: AuditEvent[]; more: boolean }> {
   const limit = opts.limit ?? 50;
+  const [cursor] = opts.before
+    ? await db.orm
+        .select({ id: auditEvents.id, createdAt: auditEvents.createdAt })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.workspaceId, workspaceId), eq(auditEvents.id, opts.before)))
+    : [];
+  // An unknown cursor (another workspace's id, a stale link) starts from the newest rather than failing.
   const rows = await db.orm
     .select()
     .from(auditEvents)
@@ -82,10 +92,15 @@ export async function workspaceTrail(
       and(
         eq(auditEvents.workspaceId, workspaceId),
         opts.entity ? eq(auditEvents.entity, opts.entity) : undefined,
-        opts.before ? lt(auditEvents.id, opts.before) : undefined,
+        cursor
+          ? or(
+              lt(auditEvents.createdAt, cursor.createdAt),
+              and(eq(auditEvents.createdAt, cursor.createdAt), lt(auditEvents.id, cursor.id)),
+            )
+          : undefined,
       ),
     )
-    .orderBy(desc(auditEvents.id))
+    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
     .limit(limit + 1);
   return { events: rows.slice(0, limit), more: rows.length > limit };
 }
@@ -139,6 +154,6 @@ export async function hypothesisHistory(
         ),
       ),
     )
-    .orderBy(desc(auditEvents.id))
+    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
     .limit(limit);
 }
