@@ -159,6 +159,26 @@ export async function updateMetric(
   return fresh;
 }
 
+/** Archives (a time) or restores (null) a metric row already read in this transaction, and records it. */
+async function setArchivedAt(tx: Tx, current: Metric, archivedAt: number | null, now: number): Promise<void> {
+  await tx
+    .update(metrics)
+    .set({ archivedAt, version: current.version + 1, updatedAt: now })
+    .where(eq(metrics.id, current.id));
+  await recordChange(
+    tx,
+    {
+      workspaceId: current.workspaceId,
+      entity: 'metric',
+      entityId: current.id,
+      action: archivedAt == null ? 'restore' : 'archive',
+      before: { name: current.name, archivedAt: current.archivedAt },
+      after: { name: current.name, archivedAt },
+    },
+    now,
+  );
+}
+
 /**
  * Archives an input metric: it keeps its hypotheses and learnings, drops out of pickers, and can be
  * restored. The North Star is never archived: a workspace always has one.
@@ -171,24 +191,7 @@ export async function archiveMetric(db: Db, ws: Workspace, id: number, now = Dat
       .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, id)));
     if (!current) return 'missing' as const;
     if (current.kind === 'north_star') return 'north_star' as const;
-    if (current.archivedAt == null) {
-      await tx
-        .update(metrics)
-        .set({ archivedAt: now, version: current.version + 1, updatedAt: now })
-        .where(eq(metrics.id, id));
-      await recordChange(
-        tx,
-        {
-          workspaceId: ws.id,
-          entity: 'metric',
-          entityId: id,
-          action: 'archive',
-          before: { name: current.name, archivedAt: null },
-          after: { name: current.name, archivedAt: now },
-        },
-        now,
-      );
-    }
+    if (current.archivedAt == null) await setArchivedAt(tx, current, now, now);
     return 'ok' as const;
   });
   if (outcome === 'missing') throw new NotFoundError(`No metric #${id} in this workspace.`);
@@ -251,23 +254,7 @@ export async function restoreMetric(db: Db, ws: Workspace, id: number, now = Dat
       .from(metrics)
       .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.id, id)));
     if (!current) return false;
-    if (current.archivedAt == null) return true;
-    await tx
-      .update(metrics)
-      .set({ archivedAt: null, version: current.version + 1, updatedAt: now })
-      .where(eq(metrics.id, id));
-    await recordChange(
-      tx,
-      {
-        workspaceId: ws.id,
-        entity: 'metric',
-        entityId: id,
-        action: 'restore',
-        before: { name: current.name, archivedAt: current.archivedAt },
-        after: { name: current.name, archivedAt: null },
-      },
-      now,
-    );
+    if (current.archivedAt != null) await setArchivedAt(tx, current, null, now);
     return true;
   });
   if (!found) throw new NotFoundError(`No metric #${id} in this workspace.`);

@@ -1,9 +1,10 @@
 import type { AuditEvent } from '../../db/schema';
-import { PASSWORD_MAX, PASSWORD_MIN, TOKEN_LABEL_MAX } from '../../src/accounts/schemas';
+import { PASSWORD_MAX, TOKEN_LABEL_MAX } from '../../src/accounts/schemas';
 import type { TokenInfo } from '../../src/accounts/tokens';
 import { Banner } from '../components/badges';
 import { ErrorSummary, type FormState, Input } from '../components/form';
 import { Layout } from '../layout';
+import { NewPasswordFields } from './fields';
 
 export type AccountProps = {
   user: { name: string; email: string };
@@ -79,26 +80,7 @@ function PasswordPanel(props: { form: FormState; refused?: string; email: string
           required
           maxLength={PASSWORD_MAX}
         />
-        <Input
-          name="password"
-          label="New password"
-          type="password"
-          state={s}
-          autocomplete="new-password"
-          required
-          minLength={PASSWORD_MIN}
-          maxLength={PASSWORD_MAX}
-          hint={`At least ${PASSWORD_MIN} characters.`}
-        />
-        <Input
-          name="confirm"
-          label="New password again"
-          type="password"
-          state={s}
-          autocomplete="new-password"
-          required
-          maxLength={PASSWORD_MAX}
-        />
+        <NewPasswordFields state={s} label="New password" />
         <p class="hint">Changing it signs you out everywhere else; this browser stays signed in.</p>
         <button type="submit">Change password</button>
       </form>

@@ -1,6 +1,6 @@
-import { EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from '../../src/accounts/schemas';
-import { ErrorSummary, type FormState, Input } from '../components/form';
+import { ErrorSummary, type FormState } from '../components/form';
 import { Layout } from '../layout';
+import { NewAccountFields } from './fields';
 
 /** `/setup`: the first run, before any account exists. */
 export function SetupPage(props: { form: FormState }) {
@@ -27,46 +27,7 @@ export function SetupPage(props: { form: FormState }) {
         </div>
         <form method="post" action="/setup" class="stack panel">
           <ErrorSummary state={s} />
-          <Input
-            name="name"
-            label="Your name"
-            state={s}
-            autocomplete="name"
-            required
-            maxLength={NAME_MAX}
-            autofocus
-            hint="Shown to your team next to the changes you make."
-          />
-          <Input
-            name="email"
-            label="Email"
-            type="email"
-            state={s}
-            autocomplete="email"
-            required
-            maxLength={EMAIL_MAX}
-            hint="You sign in with it."
-          />
-          <Input
-            name="password"
-            label="Password"
-            type="password"
-            state={s}
-            autocomplete="new-password"
-            required
-            minLength={PASSWORD_MIN}
-            maxLength={PASSWORD_MAX}
-            hint={`At least ${PASSWORD_MIN} characters. A few unrelated words are strong and easy to remember.`}
-          />
-          <Input
-            name="confirm"
-            label="Password again"
-            type="password"
-            state={s}
-            autocomplete="new-password"
-            required
-            maxLength={PASSWORD_MAX}
-          />
+          <NewAccountFields state={s} autofocus />
           <button type="submit">Create account and sign in</button>
         </form>
       </div>

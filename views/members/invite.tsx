@@ -1,8 +1,8 @@
 import type { Role, User, Workspace } from '../../db/schema';
 import type { InviteState } from '../../src/accounts/invites';
-import { EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from '../../src/accounts/schemas';
+import { NewAccountFields } from '../accounts/fields';
 import { fmtDate } from '../components/badges';
-import { ErrorSummary, type FormState, Input } from '../components/form';
+import { ErrorSummary, type FormState } from '../components/form';
 import { Layout } from '../layout';
 import { ROLE_HELP, ROLE_LABELS } from './page';
 
@@ -130,45 +130,7 @@ function SignUp(props: { action: string; form: FormState }) {
       <form method="post" action={props.action} class="stack">
         <h2>Create your account</h2>
         <ErrorSummary state={f} />
-        <Input
-          required
-          name="name"
-          label="Your name"
-          type="text"
-          autocomplete="name"
-          state={f}
-          maxLength={NAME_MAX}
-        />
-        <Input
-          required
-          name="email"
-          label="Email"
-          type="email"
-          autocomplete="email"
-          state={f}
-          maxLength={EMAIL_MAX}
-          hint="You sign in with it."
-        />
-        <Input
-          required
-          name="password"
-          label="Password"
-          type="password"
-          autocomplete="new-password"
-          state={f}
-          minLength={PASSWORD_MIN}
-          maxLength={PASSWORD_MAX}
-          hint={`At least ${PASSWORD_MIN} characters; a few unrelated words make a strong, memorable password.`}
-        />
-        <Input
-          required
-          name="confirm"
-          label="Password again"
-          type="password"
-          autocomplete="new-password"
-          state={f}
-          maxLength={PASSWORD_MAX}
-        />
+        <NewAccountFields state={f} />
         <button type="submit">Create account and join</button>
       </form>
       <p>
