@@ -17,8 +17,35 @@ export type Db = {
   orm: Orm;
   client: Client;
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Listens for committed changes: each `afterCommit(tx, change)` of a write is handed to the listeners
+   * once its transaction has committed (never for a rolled-back one). Returns the function that stops it.
+   */
+  onCommit(listener: (change: CommittedChange) => void): () => void;
   close(): void;
 };
+
+/** What a write announces about itself once committed (the audit record's who-what, without values). */
+export type CommittedChange = {
+  workspaceId: number | null;
+  entity: string;
+  entityId: number;
+  action: string;
+  /** The audit event's id: a change counter for the workspace ("what changed since I looked"). */
+  eventId?: number;
+  actorUserId: number | null;
+};
+
+// Changes announced inside a transaction wait here until it commits. Keyed by the transaction object, so
+// nothing leaks from one write into another and a rolled-back write announces nothing.
+const pendingChanges = new WeakMap<Tx, CommittedChange[]>();
+
+/** Announces a change made in this transaction, to be told to `onCommit` listeners after it commits. */
+export function afterCommit(tx: Tx, change: CommittedChange): void {
+  const list = pendingChanges.get(tx);
+  if (list) list.push(change);
+  else pendingChanges.set(tx, [change]);
+}
 
 export const BUSY_TIMEOUT_MS = 5000;
 
@@ -31,16 +58,45 @@ export function createDb(url: string): Db {
   const client = createClient({ url, timeout: BUSY_TIMEOUT_MS });
   const orm = drizzle(client, { schema });
   let queue: Promise<unknown> = Promise.resolve();
+  const listeners = new Set<(change: CommittedChange) => void>();
+  const announce = (changes: CommittedChange[]) => {
+    for (const change of changes)
+      for (const listener of listeners) {
+        // A listener's failure (a closed stream) must not turn a committed write into an error.
+        try {
+          listener(change);
+        } catch (e) {
+          console.error('onCommit listener failed', e);
+        }
+      }
+  };
   return {
     orm,
     client,
     write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      const run = queue.then(() => orm.transaction(fn));
+      let changes: CommittedChange[] = [];
+      const run = queue
+        .then(() =>
+          orm.transaction(async (tx) => {
+            const result = await fn(tx);
+            changes = pendingChanges.get(tx) ?? [];
+            return result;
+          }),
+        )
+        .then((result) => {
+          if (changes.length) announce(changes);
+          return result;
+        });
       // The queue must go on after a failed write; the caller still sees the failure.
       queue = run.catch(() => undefined);
       return run;
     },
+    onCommit(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     close() {
+      listeners.clear();
       client.close();
     },
   };

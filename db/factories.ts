@@ -1,5 +1,7 @@
 import { addMember } from '../src/accounts/members';
 import { createUser } from '../src/accounts/users';
+import { runAs, userActor } from '../src/audit/actor';
+import { createBatch } from '../src/batches/batches';
 import { closeHypothesis } from '../src/hypotheses/close';
 import {
   createHypothesis,
@@ -8,6 +10,7 @@ import {
   transitionHypothesis,
 } from '../src/hypotheses/hypotheses';
 import { MOVES } from '../src/hypotheses/lifecycle';
+import { setMyScore } from '../src/hypotheses/member-scores';
 import { CloseInput, HypothesisInput } from '../src/hypotheses/schemas';
 import { createLearning, learningsOfHypothesis } from '../src/learnings/learnings';
 import { LearningInput } from '../src/learnings/schemas';
@@ -269,4 +272,28 @@ export async function makeMember(
   const user = await makeUser(db, overrides);
   await addMember(db, ws.id, user, role);
   return user;
+}
+
+// ---- Meetings: batches and everyone's scores
+
+/** A batch for a week (default: the next free week) with a capacity (default: the last batch's, or 10). */
+export async function makeBatch(
+  db: Db,
+  ws: Workspace,
+  overrides: { week?: string; capacityDays?: number } = {},
+  now = Date.now(),
+) {
+  return createBatch(db, ws, overrides, now);
+}
+
+/** One member's own Impact, Confidence and Ease for a hypothesis, given as that member would. */
+export async function scoreAs(
+  db: Db,
+  ws: Workspace,
+  h: { id: number },
+  user: Pick<User, 'id' | 'name' | 'email'>,
+  scores: { impact: number; confidence: number; ease: number },
+  now = Date.now(),
+) {
+  return runAs(userActor(user, 'session'), () => setMyScore(db, ws, h.id, user.id, scores, now));
 }

@@ -77,9 +77,11 @@ export const hypotheses = sqliteTable(
     expectedLift: real('expected_lift'),
     rationale: text('rationale').notNull(),
     owner: text('owner').notNull().default(''),
-    impact: integer('impact').notNull(),
-    confidence: integer('confidence').notNull(),
-    ease: integer('ease').notNull(),
+    // The team's scores: the mean of the members' own scores (member_scores), one decimal; a hypothesis no
+    // member has scored yet (seeded, imported) keeps the scores it was created with.
+    impact: real('impact').notNull(),
+    confidence: real('confidence').notNull(),
+    ease: real('ease').notNull(),
     // ice and expected_roti are derived from the scores but stored, so that ranking is an index walk.
     ice: real('ice').notNull(),
     estimatedDays: real('estimated_days'),
@@ -92,6 +94,8 @@ export const hypotheses = sqliteTable(
     actualDays: real('actual_days'),
     returnScore: real('return_score'),
     roti: real('roti'),
+    // The weekly batch it was selected into; kept once it runs and closes, so past batches keep their items.
+    batchId: integer('batch_id').references(() => batches.id),
     selectedAt: integer('selected_at'),
     startedAt: integer('started_at'),
     closedAt: integer('closed_at'),
@@ -119,6 +123,49 @@ export const hypotheses = sqliteTable(
     ),
     index('hypotheses_metric_idx').on(t.workspaceId, t.metricId, t.status),
     index('hypotheses_parent_idx').on(t.parentId),
+    index('hypotheses_batch_idx').on(t.workspaceId, t.batchId),
+  ],
+);
+
+/** The hypotheses picked for one ISO week ("2026-W47", in the workspace's time zone), with a capacity. */
+export const batches = sqliteTable(
+  'batches',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    week: text('week').notNull(),
+    capacityDays: real('capacity_days').notNull(),
+    // Set by "Start batch", which moves its selected hypotheses to running and ends that week's meeting.
+    startedAt: integer('started_at'),
+    version: integer('version').notNull().default(1),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('batches_workspace_week').on(t.workspaceId, t.week)],
+);
+
+/** One member's own Impact, Confidence and Ease for a hypothesis; the hypothesis holds their mean. */
+export const memberScores = sqliteTable(
+  'member_scores',
+  {
+    hypothesisId: integer('hypothesis_id')
+      .notNull()
+      .references(() => hypotheses.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    workspaceId: integer('workspace_id').notNull(),
+    impact: integer('impact').notNull(),
+    confidence: integer('confidence').notNull(),
+    ease: integer('ease').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.hypothesisId, t.userId] }),
+    index('member_scores_user_idx').on(t.workspaceId, t.userId),
   ],
 );
 
@@ -183,6 +230,8 @@ export type Workspace = typeof workspaces.$inferSelect;
 export type Metric = typeof metrics.$inferSelect;
 export type Hypothesis = typeof hypotheses.$inferSelect;
 export type Learning = typeof learnings.$inferSelect;
+export type Batch = typeof batches.$inferSelect;
+export type MemberScore = typeof memberScores.$inferSelect;
 
 // ---- Accounts: users, their sessions and API tokens, workspace memberships and invites, the audit trail.
 
@@ -279,6 +328,7 @@ export const AUDIT_ENTITIES = [
   'invite',
   'token',
   'workspace',
+  'batch',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 

@@ -5,6 +5,7 @@ import type { Role } from '../db/schema';
 import { createInvite } from '../src/accounts/invites';
 import { roleAtLeast } from '../src/accounts/members';
 import { listTokens } from '../src/accounts/tokens';
+import { requireBatch } from '../src/batches/batches';
 import { archiveMetric, getNorthStar } from '../src/metrics/metrics';
 import { appFor, as, type Credentials, form, freshDb, htmx, json, person, signIn } from './helpers';
 
@@ -46,6 +47,15 @@ const MUTATING: Record<string, Rule> = {
   'POST /w/:slug/learnings': 'editor',
   'POST /w/:slug/learnings/:id/status': 'editor',
   'POST /w/:slug/learnings/:id/follow-up': 'editor',
+  // The weekly meeting and its batches
+  'POST /w/:slug/meeting/hypotheses/:id/score': 'editor',
+  'POST /w/:slug/meeting/hypotheses/:id/triage': 'editor',
+  'POST /w/:slug/meeting/hypotheses/:id/close': 'editor',
+  'POST /w/:slug/meeting/batch': 'editor',
+  'POST /w/:slug/meeting/batches/:id/capacity': 'editor',
+  'POST /w/:slug/meeting/batches/:id/items': 'editor',
+  'POST /w/:slug/meeting/batches/:id/items/:hypothesisId/remove': 'editor',
+  'POST /w/:slug/meeting/batches/:id/start': 'editor',
   // API
   'POST /api/v1/workspaces': 'server-owner',
   'POST /api/v1/workspaces/:slug/metrics': 'editor',
@@ -53,6 +63,12 @@ const MUTATING: Record<string, Rule> = {
   'PATCH /api/v1/workspaces/:slug/hypotheses/:id': 'editor',
   'POST /api/v1/workspaces/:slug/hypotheses/:id/transition': 'editor',
   'POST /api/v1/workspaces/:slug/hypotheses/:id/close': 'editor',
+  'PUT /api/v1/workspaces/:slug/hypotheses/:id/my-score': 'editor',
+  'POST /api/v1/workspaces/:slug/batches': 'editor',
+  'POST /api/v1/workspaces/:slug/batches/:id/items': 'editor',
+  'DELETE /api/v1/workspaces/:slug/batches/:id/items': 'editor',
+  'DELETE /api/v1/workspaces/:slug/batches/:id/items/:hypothesisId': 'editor',
+  'POST /api/v1/workspaces/:slug/batches/:id/start': 'editor',
 };
 
 type Route = { method: string; path: string };
@@ -92,6 +108,8 @@ const TABLES = [
   'hypothesis_learnings',
   'audit_events',
   'api_tokens',
+  'batches',
+  'member_scores',
 ];
 
 async function snapshot(db: Db): Promise<string> {
@@ -125,7 +143,11 @@ async function scenario() {
     const running = await moveTo(db, w, await makeHypothesis(db, w, { metricId: metric.id }), 'running');
     const learning = await makeLearning(db, w, { metricId: metric.id });
     const invite = await createInvite(db, w.id, { role: 'viewer', note: '', createdBy: null });
-    return { metric, archived, h, running, learning, invite };
+    const draft = await makeHypothesis(db, w, { metricId: metric.id, status: 'draft' });
+    // The running one went through a batch of its own; this one is the open batch, with one selected item.
+    const selected = await moveTo(db, w, await makeHypothesis(db, w, { metricId: metric.id }), 'selected');
+    const batch = await requireBatch(db, w, selected.batchId ?? 0);
+    return { metric, archived, h, running, learning, invite, draft, selected, batch };
   };
   return {
     db,
@@ -146,6 +168,9 @@ async function fill(path: string, s: Scenario, slug: string, ids: Ids, who?: Cre
   const tokenId = who ? (await listTokens(s.db, who.user.id))[0]?.id : 0;
   return path
     .replace(':slug', slug)
+    .replace('/meeting/hypotheses/:id/triage', `/meeting/hypotheses/${ids.draft.id}/triage`)
+    .replace('/batches/:id/items/:hypothesisId', `/batches/${ids.batch.id}/items/${ids.selected.id}`)
+    .replace('/batches/:id', `/batches/${ids.batch.id}`)
     .replace(/\/hypotheses\/:id\/(close|transition|follow-up|score)/, (_m, tail) =>
       tail === 'close' ? `/hypotheses/${ids.running.id}/close` : `/hypotheses/${ids.h.id}/${tail}`,
     )

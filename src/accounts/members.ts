@@ -3,6 +3,7 @@ import type { Db, Tx } from '../../db/client';
 import { memberships, type Role, type User, users, type Workspace, workspaces } from '../../db/schema';
 import { recordChange } from '../audit/audit';
 import { ConflictError, NotFoundError } from '../errors';
+import { dropMemberScores } from '../hypotheses/member-scores';
 
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
 
@@ -137,6 +138,9 @@ export async function removeMember(db: Db, workspaceId: number, userId: number):
     await tx
       .delete(memberships)
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+    // A former member's scores stop counting in the team's means of open hypotheses.
+    const [ws] = await tx.select().from(workspaces).where(eq(workspaces.id, workspaceId));
+    if (ws) await dropMemberScores(tx, ws, userId, Date.now());
     await recordChange(tx, {
       workspaceId,
       entity: 'membership',

@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client';
+import { afterCommit, type Db, type Tx } from '../../db/client';
 import { type AuditEntity, type AuditEvent, apiTokens, auditEvents } from '../../db/schema';
 import { actorName, currentActor } from './actor';
 
@@ -41,16 +41,28 @@ export type Change = {
  */
 export async function recordChange(tx: Tx, change: Change, now = Date.now()): Promise<void> {
   const actor = currentActor();
-  await tx.insert(auditEvents).values({
+  const [event] = await tx
+    .insert(auditEvents)
+    .values({
+      workspaceId: change.workspaceId,
+      actorUserId: actor.kind === 'user' ? actor.userId : null,
+      actorName: actorName(actor),
+      entity: change.entity,
+      entityId: change.entityId,
+      action: change.action,
+      before: change.before ?? null,
+      after: change.after ?? null,
+      createdAt: now,
+    })
+    .returning({ id: auditEvents.id });
+  // Every recorded change is also announced once committed: open meeting pages update from it (src/live).
+  afterCommit(tx, {
     workspaceId: change.workspaceId,
-    actorUserId: actor.kind === 'user' ? actor.userId : null,
-    actorName: actorName(actor),
     entity: change.entity,
     entityId: change.entityId,
     action: change.action,
-    before: change.before ?? null,
-    after: change.after ?? null,
-    createdAt: now,
+    eventId: event?.id,
+    actorUserId: actor.kind === 'user' ? actor.userId : null,
   });
 }
 

@@ -5,14 +5,18 @@ import {
   hypotheses,
   hypothesisTags,
   learnings,
+  memberScores,
   metrics,
   type Status,
   type Workspace,
 } from '../../db/schema';
+import { currentUser } from '../audit/actor';
 import { recordChange, recordUpdate, snapshot } from '../audit/audit';
+import { openOrNewBatch, selectInto } from '../batches/batches';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { expectedRoti, ice } from '../scoring/scores';
 import { allowedMovesMessage, findMove } from './lifecycle';
+import { putMemberScore } from './member-scores';
 import type { HypothesisInput, HypothesisPatch } from './schemas';
 
 export type HypothesisWithTags = Hypothesis & { tags: string[] };
@@ -149,6 +153,20 @@ export async function createHypothesis(
       .returning();
     if (!row) throw new Error('insert returned no row');
     await replaceTags(tx, ws, row.id, input.tags);
+    // The author's scores are their own first scores: the team's means start from them.
+    const author = currentUser();
+    if (author) {
+      await tx.insert(memberScores).values({
+        hypothesisId: row.id,
+        userId: author.userId,
+        workspaceId: ws.id,
+        impact: input.impact,
+        confidence: input.confidence,
+        ease: input.ease,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
     // A follow-up is recorded as a create like any other: its parentId / sourceLearningId say where it
     // came from.
     await recordChange(
@@ -202,13 +220,43 @@ export async function updateHypothesis(
     }
     if (patch.metricId != null && patch.metricId !== current.metricId)
       await checkTargetMetric(tx, ws, patch.metricId);
-    const { version: _v, tags, ...fields } = patch;
-    const changes = stripUndefined(fields);
-    const merged = { ...current, ...changes };
+    const { version: _v, tags, impact, confidence, ease, ...fields } = patch;
+    let base = current;
+    // Scores in an edit are the editor's own scores (everyone scores): they move the team's means, which the
+    // row then holds. Without a signed-in user (the command line, the seed) they are the row's scores.
+    const user = currentUser();
+    const scored = impact !== undefined || confidence !== undefined || ease !== undefined;
+    if (scored && user) {
+      const [mine] = await tx
+        .select()
+        .from(memberScores)
+        .where(and(eq(memberScores.hypothesisId, id), eq(memberScores.userId, user.userId)));
+      const start = mine ?? {
+        impact: Math.round(current.impact),
+        confidence: Math.round(current.confidence),
+        ease: Math.round(current.ease),
+      };
+      base = await putMemberScore(
+        tx,
+        ws,
+        current,
+        user.userId,
+        {
+          impact: impact ?? start.impact,
+          confidence: confidence ?? start.confidence,
+          ease: ease ?? start.ease,
+        },
+        now,
+      );
+    }
+    const changes = stripUndefined(scored && !user ? { ...fields, impact, confidence, ease } : fields);
+    // A save that only rescored is complete once the member's score is in.
+    if (scored && user && !tags && Object.keys(changes).length === 0) return { kind: 'ok' as const };
+    const merged = { ...base, ...changes };
     const [updated] = await tx
       .update(hypotheses)
-      .set({ ...changes, ...derivedScores(ws, merged), version: current.version + 1, updatedAt: now })
-      .where(and(eq(hypotheses.id, id), eq(hypotheses.version, current.version)))
+      .set({ ...changes, ...derivedScores(ws, merged), version: base.version + 1, updatedAt: now })
+      .where(and(eq(hypotheses.id, id), eq(hypotheses.version, base.version)))
       .returning();
     if (!updated) throw new Error('hypothesis vanished inside its own transaction');
     const tagsBefore = tags ? await tagsOf(tx, id) : undefined;
@@ -218,7 +266,7 @@ export async function updateHypothesis(
     await recordUpdate(
       tx,
       { workspaceId: ws.id, entity: 'hypothesis', entityId: id, action: 'update' },
-      tags ? { ...current, tags: tagsBefore } : current,
+      tags ? { ...base, tags: tagsBefore } : base,
       tags ? { ...updated, tags: [...tags].sort() } : updated,
       now,
     );
@@ -265,11 +313,18 @@ export async function transitionHypothesis(
     if (version != null && current.version !== version) return { kind: 'stale' as const };
     const move = findMove(current.status, to);
     if (!move) return { kind: 'illegal' as const, from: current.status };
+    // Selecting puts it into the open batch (created for the week if there is none), which needs an estimate.
+    if (to === 'selected') {
+      await selectInto(tx, ws, await openOrNewBatch(tx, ws, now), current, undefined, now);
+      return { kind: 'ok' as const };
+    }
     const stamp = TIMESTAMP_ON_ENTRY[to];
     const entered = stamp ? { [stamp]: now } : {};
+    // Leaving a batch before it runs (deselect, park) frees its place in that batch.
+    const leaves = current.status === 'selected' && to !== 'running' ? { batchId: null } : {};
     await tx
       .update(hypotheses)
-      .set({ status: to, ...entered, version: current.version + 1, updatedAt: now })
+      .set({ status: to, ...entered, ...leaves, version: current.version + 1, updatedAt: now })
       .where(and(eq(hypotheses.id, id), eq(hypotheses.version, current.version)));
     await recordChange(
       tx,

@@ -17,7 +17,8 @@ const round = (value: number, digits: number) => {
 
 /** ICE: the mean of the three scores rounded to one decimal, or their product in `product` mode. */
 export function ice({ impact, confidence, ease }: IceScores, mode: IceMode = 'mean'): number {
-  if (mode === 'product') return impact * confidence * ease;
+  // Team scores are means with one decimal, so a product is rounded like the mean is.
+  if (mode === 'product') return round(impact * confidence * ease, 1);
   return round((impact + confidence + ease) / 3, 1);
 }
 

@@ -1,0 +1,188 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client';
+import { type Hypothesis, hypotheses, memberScores, users, type Workspace } from '../../db/schema';
+import { recordChange } from '../audit/audit';
+import { ConflictError, NotFoundError } from '../errors';
+import { expectedRoti, type IceScores, ice } from '../scoring/scores';
+import { teamScores } from '../scoring/team';
+import { type HypothesisWithTags, requireHypothesis } from './hypotheses';
+
+// Everyone scores: a member's own Impact, Confidence and Ease live in member_scores; the hypothesis row holds
+// the team's means (and the ICE and expected ROTI derived from them), so ranking stays an index walk.
+
+export type MemberScoreRow = IceScores & {
+  hypothesisId: number;
+  userId: number;
+  name: string;
+  updatedAt: number;
+};
+
+/** Every member's scores for these hypotheses, by hypothesis, in the order members first scored. */
+export async function scoresOf(db: Db, ws: Workspace, ids: number[]): Promise<Map<number, MemberScoreRow[]>> {
+  const out = new Map<number, MemberScoreRow[]>();
+  if (ids.length === 0) return out;
+  const rows = await db.orm
+    .select({
+      hypothesisId: memberScores.hypothesisId,
+      userId: memberScores.userId,
+      name: users.name,
+      impact: memberScores.impact,
+      confidence: memberScores.confidence,
+      ease: memberScores.ease,
+      updatedAt: memberScores.updatedAt,
+    })
+    .from(memberScores)
+    .innerJoin(users, eq(users.id, memberScores.userId))
+    .where(and(eq(memberScores.workspaceId, ws.id), inArray(memberScores.hypothesisId, ids)))
+    .orderBy(asc(memberScores.createdAt), asc(memberScores.userId));
+  for (const r of rows) out.set(r.hypothesisId, [...(out.get(r.hypothesisId) ?? []), r]);
+  return out;
+}
+
+/** The team's scores after a member's change, as the columns to store on the hypothesis. */
+async function teamColumns(tx: Tx, ws: Workspace, h: Hypothesis) {
+  const rows = await tx
+    .select({ impact: memberScores.impact, confidence: memberScores.confidence, ease: memberScores.ease })
+    .from(memberScores)
+    .where(eq(memberScores.hypothesisId, h.id));
+  // With nobody's score left (the last scorer left the workspace), the hypothesis keeps the team's last means.
+  const team = teamScores(rows) ?? { impact: h.impact, confidence: h.confidence, ease: h.ease };
+  return { ...team, ice: ice(team, ws.iceMode), expectedRoti: expectedRoti(team, h.estimatedDays) };
+}
+
+/**
+ * Stores one member's scores (inside the caller's transaction) and the team means they move; records the
+ * change. Returns the hypothesis row as updated. Used by "my score" and by edits that carry scores.
+ */
+export async function putMemberScore(
+  tx: Tx,
+  ws: Workspace,
+  current: Hypothesis,
+  userId: number,
+  scores: IceScores,
+  now: number,
+): Promise<Hypothesis> {
+  const [mine] = await tx
+    .select()
+    .from(memberScores)
+    .where(and(eq(memberScores.hypothesisId, current.id), eq(memberScores.userId, userId)));
+  if (
+    mine &&
+    mine.impact === scores.impact &&
+    mine.confidence === scores.confidence &&
+    mine.ease === scores.ease
+  )
+    return current;
+  await tx
+    .insert(memberScores)
+    .values({
+      hypothesisId: current.id,
+      userId,
+      workspaceId: ws.id,
+      ...scores,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: [memberScores.hypothesisId, memberScores.userId],
+      set: { ...scores, updatedAt: now },
+    });
+  const team = await teamColumns(tx, ws, current);
+  const [updated] = await tx
+    .update(hypotheses)
+    .set({ ...team, version: current.version + 1, updatedAt: now })
+    .where(eq(hypotheses.id, current.id))
+    .returning();
+  if (!updated) throw new Error('hypothesis vanished inside its own transaction');
+  await recordChange(
+    tx,
+    {
+      workspaceId: ws.id,
+      entity: 'hypothesis',
+      entityId: current.id,
+      action: 'score',
+      before: {
+        mine: mine ? { impact: mine.impact, confidence: mine.confidence, ease: mine.ease } : null,
+        ice: current.ice,
+      },
+      after: {
+        mine: scores,
+        ice: updated.ice,
+        impact: updated.impact,
+        confidence: updated.confidence,
+        ease: updated.ease,
+      },
+    },
+    now,
+  );
+  return updated;
+}
+
+/**
+ * A member's own scores for a hypothesis. Members never overwrite each other here (each has their own
+ * row), so no version is needed; a closed experiment keeps the scores it closed with (409).
+ */
+export async function setMyScore(
+  db: Db,
+  ws: Workspace,
+  hypothesisId: number,
+  userId: number,
+  scores: IceScores,
+  now = Date.now(),
+): Promise<HypothesisWithTags> {
+  const outcome = await db.write(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(hypotheses)
+      .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, hypothesisId)));
+    if (!current) return 'missing' as const;
+    if (current.status === 'done') return 'closed' as const;
+    await putMemberScore(tx, ws, current, userId, scores, now);
+    return 'ok' as const;
+  });
+  if (outcome === 'missing') throw new NotFoundError(`No hypothesis #${hypothesisId} in this workspace.`);
+  const fresh = await requireHypothesis(db, ws, hypothesisId);
+  if (outcome === 'closed')
+    throw new ConflictError(
+      'This experiment is closed: it keeps the scores it closed with, which calibration compares with what happened.',
+      'conflict',
+      fresh,
+    );
+  return fresh;
+}
+
+/**
+ * Removes a member's scores from a workspace (they left it) and recomputes the team means they were part
+ * of, inside the caller's transaction: a former member's opinion no longer moves the ranking.
+ */
+export async function dropMemberScores(tx: Tx, ws: Workspace, userId: number, now: number): Promise<void> {
+  const theirs = await tx
+    .select({ hypothesisId: memberScores.hypothesisId })
+    .from(memberScores)
+    .where(and(eq(memberScores.workspaceId, ws.id), eq(memberScores.userId, userId)));
+  if (theirs.length === 0) return;
+  const affected = await tx
+    .select()
+    .from(hypotheses)
+    .where(
+      and(
+        eq(hypotheses.workspaceId, ws.id),
+        inArray(
+          hypotheses.id,
+          theirs.map((t) => t.hypothesisId),
+        ),
+      ),
+    );
+  for (const h of affected) {
+    // Closed experiments keep the scores they closed with, and who gave them.
+    if (h.status === 'done') continue;
+    await tx
+      .delete(memberScores)
+      .where(and(eq(memberScores.hypothesisId, h.id), eq(memberScores.userId, userId)));
+    const team = await teamColumns(tx, ws, h);
+    await tx
+      .update(hypotheses)
+      .set({ ...team, version: h.version + 1, updatedAt: now })
+      .where(eq(hypotheses.id, h.id));
+  }
+}

@@ -1,0 +1,118 @@
+import { and, asc, eq, isNotNull } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { hypotheses, hypothesisTags, metrics, type Outcome, type Workspace } from '../../db/schema';
+import { type ClosedExperiment, type LeverStats, leverStats } from '../scoring/calibration';
+
+// Levers: an input metric, optionally narrowed by a tag — the unit history is aggregated over. Figures come
+// from the pure functions in scoring/calibration.ts over the workspace's closed experiments.
+
+export type ClosedRow = ClosedExperiment & {
+  id: number;
+  title: string;
+  metricId: number;
+  closedAt: number;
+  tags: string[];
+};
+
+export type Lever = LeverStats & { metricId: number; metricName: string; tag: string | null };
+
+/** Every closed experiment of the workspace (with its tags), oldest close first. */
+export async function closedExperiments(db: Db, ws: Workspace, metricId?: number): Promise<ClosedRow[]> {
+  const where = [
+    eq(hypotheses.workspaceId, ws.id),
+    eq(hypotheses.status, 'done'),
+    isNotNull(hypotheses.result),
+  ];
+  if (metricId != null) where.push(eq(hypotheses.metricId, metricId));
+  const rows = await db.orm
+    .select({
+      id: hypotheses.id,
+      title: hypotheses.title,
+      metricId: hypotheses.metricId,
+      result: hypotheses.result,
+      confidence: hypotheses.confidence,
+      estimatedDays: hypotheses.estimatedDays,
+      actualDays: hypotheses.actualDays,
+      roti: hypotheses.roti,
+      closedAt: hypotheses.closedAt,
+    })
+    .from(hypotheses)
+    .where(and(...where))
+    .orderBy(asc(hypotheses.closedAt), asc(hypotheses.id));
+  const tagRows = await db.orm
+    .select({ hypothesisId: hypothesisTags.hypothesisId, tag: hypothesisTags.tag })
+    .from(hypothesisTags)
+    .innerJoin(hypotheses, eq(hypotheses.id, hypothesisTags.hypothesisId))
+    .where(and(eq(hypothesisTags.workspaceId, ws.id), eq(hypotheses.status, 'done')));
+  const tags = new Map<number, string[]>();
+  for (const t of tagRows) tags.set(t.hypothesisId, [...(tags.get(t.hypothesisId) ?? []), t.tag]);
+  return rows.map((r) => ({
+    ...r,
+    result: r.result as Outcome,
+    closedAt: r.closedAt ?? 0,
+    tags: (tags.get(r.id) ?? []).sort(),
+  }));
+}
+
+/**
+ * Every lever with history or an active input behind it: one row per input metric (tag null), then one per
+ * (metric, tag) seen on its closed experiments. Metrics in the workspace's order, tags alphabetically.
+ */
+export async function leversOf(db: Db, ws: Workspace): Promise<Lever[]> {
+  const [inputs, closed] = await Promise.all([
+    db.orm
+      .select({ id: metrics.id, name: metrics.name, archivedAt: metrics.archivedAt })
+      .from(metrics)
+      .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.kind, 'input')))
+      .orderBy(asc(metrics.id)),
+    closedExperiments(db, ws),
+  ]);
+  const out: Lever[] = [];
+  for (const m of inputs) {
+    const mine = closed.filter((r) => r.metricId === m.id);
+    // An archived input with no history is no lever any more.
+    if (m.archivedAt != null && mine.length === 0) continue;
+    out.push({ metricId: m.id, metricName: m.name, tag: null, ...leverStats(mine) });
+    const tags = [...new Set(mine.flatMap((r) => r.tags))].sort();
+    for (const tag of tags)
+      out.push({
+        metricId: m.id,
+        metricName: m.name,
+        tag,
+        ...leverStats(mine.filter((r) => r.tags.includes(tag))),
+      });
+  }
+  return out;
+}
+
+export type Calibration = LeverStats & {
+  metricId: number;
+  /** The closed experiments the figures came from, newest first (at most 20 listed). */
+  experiments: Pick<ClosedRow, 'id' | 'title' | 'result' | 'estimatedDays' | 'actualDays' | 'roti'>[];
+};
+
+/** The calibration shown beside the Confidence and estimate inputs for a hypothesis on this lever. */
+export async function calibrationFor(db: Db, ws: Workspace, metricId: number): Promise<Calibration> {
+  const rows = await closedExperiments(db, ws, metricId);
+  return {
+    metricId,
+    ...leverStats(rows),
+    experiments: [...rows]
+      .reverse()
+      .slice(0, 20)
+      .map(({ id, title, result, estimatedDays, actualDays, roti }) => ({
+        id,
+        title,
+        result,
+        estimatedDays,
+        actualDays,
+        roti,
+      })),
+  };
+}
+
+/** Each input metric's mean ROTI (the lever's, without tag), for showing beside backlog items. */
+export async function leverRotiByMetric(db: Db, ws: Workspace): Promise<Map<number, Lever>> {
+  const levers = await leversOf(db, ws);
+  return new Map(levers.filter((l) => l.tag == null).map((l) => [l.metricId, l]));
+}
