@@ -121,9 +121,13 @@ export function weekLabel(week: string): string {
   if (!parsed) return week;
   const monday = new Date(mondayOf(week));
   const sunday = new Date(mondayOf(week) + 6 * DAY_MS);
+  // Only what differs from the Sunday is repeated: "16–22 Nov 2026", "26 Oct–1 Nov 2026",
+  // "28 Dec 2026–3 Jan 2027".
   const from =
-    monday.getUTCMonth() === sunday.getUTCMonth()
-      ? `${monday.getUTCDate()}`
-      : `${monday.getUTCDate()} ${MONTHS[monday.getUTCMonth()]}`;
+    monday.getUTCFullYear() !== sunday.getUTCFullYear()
+      ? `${monday.getUTCDate()} ${MONTHS[monday.getUTCMonth()]} ${monday.getUTCFullYear()}`
+      : monday.getUTCMonth() !== sunday.getUTCMonth()
+        ? `${monday.getUTCDate()} ${MONTHS[monday.getUTCMonth()]}`
+        : `${monday.getUTCDate()}`;
   return `Week ${parsed.week} · ${from}–${sunday.getUTCDate()} ${MONTHS[sunday.getUTCMonth()]} ${sunday.getUTCFullYear()}`;
 }

@@ -357,7 +357,7 @@ export async function transitionHypothesis(
 export async function recomputeIce(tx: Tx, ws: Workspace): Promise<void> {
   const expr =
     ws.iceMode === 'product'
-      ? sql`${hypotheses.impact} * ${hypotheses.confidence} * ${hypotheses.ease}`
+      ? sql`round(${hypotheses.impact} * ${hypotheses.confidence} * ${hypotheses.ease}, 1)`
       : sql`round((${hypotheses.impact} + ${hypotheses.confidence} + ${hypotheses.ease}) / 3.0, 1)`;
   await tx.update(hypotheses).set({ ice: expr }).where(eq(hypotheses.workspaceId, ws.id));
 }
