@@ -1,15 +1,21 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { adoptOrphanWorkspaces } from '../src/accounts/users';
+import { addToBatch, createBatch, setCapacity, startBatch } from '../src/batches/batches';
+import { addWeeks, isoWeek, weekBounds } from '../src/batches/weeks';
 import { followUpFromHypothesis } from '../src/hypotheses/close';
+import type { HypothesisWithTags } from '../src/hypotheses/hypotheses';
 import type { CloseLearning } from '../src/hypotheses/schemas';
 import { getLearning, setLearningStatus } from '../src/learnings/learnings';
+import { getNorthStar, requireMetric, updateMetric } from '../src/metrics/metrics';
 import type { Db } from './client';
 import { BACKLOG } from './demo/backlog';
 import { HISTORY } from './demo/history';
 import { PIPELINE } from './demo/pipeline';
 import type {
+  DemoBatch,
+  DemoBatchItem,
+  DemoClose,
   DemoCloseLearning,
-  DemoExperiment,
   DemoFollowUp,
   DemoHypothesis,
   DemoLearning,
@@ -18,17 +24,29 @@ import type {
   LearningKey,
   MetricKey,
 } from './demo/types';
-import { INPUTS, STARTED_DAYS_AGO, WORKSPACE } from './demo/workspace';
+import { INPUTS, STARTED_DAYS_AGO, VALUE_HISTORY, WORKSPACE } from './demo/workspace';
 import { closeAs, DAY_MS, makeHypothesis, makeInput, makeLearning, makeWorkspace, moveTo } from './factories';
 import { type LearningStatus, type Metric, users, type Workspace, workspaces } from './schema';
 
 // The demo workspace: a B2B SaaS growth team two months into running experiments, so that every page
 // has something true-looking to show. Its content lives in db/demo/; this walks it through the factories
 // (and so the domain functions): the demo can only contain what the app itself could have made. Dates
-// are relative to `now`.
+// count back from the Monday that starts the current ISO week (the demo workspace keeps the default time
+// zone), so each past batch was picked and started at its own week's Monday meeting, everything else
+// happened in the days around them, and all of it lies before `now`.
 
 /** Everything after the workspace and its metrics, oldest first: ids follow this order. */
 const STEPS: DemoStep[] = [...HISTORY, ...PIPELINE, ...BACKLOG];
+
+const MINUTE_MS = 60_000;
+/** The weekly prioritisation meeting is on Monday at 10:00; "Start batch" ends it an hour later. */
+const MEETING_STARTS_H = 10;
+const MEETING_MINUTES = 60;
+/** The metrics' current values were brought up to date at 09:00 on Mondays, before the meeting. */
+const VALUES_REFRESHED_H = 9;
+/** This week's batch was opened on the Friday before its meeting, to collect candidates. */
+const OPEN_BATCH_PLANNED_DAYS_AGO = 3;
+const OPEN_BATCH_PLANNED_HOUR = 16;
 
 /**
  * Seeds the demo workspace into a database without workspaces; does nothing (undefined) when any exists.
@@ -50,14 +68,28 @@ export async function seedDemoIfEmpty(db: Db, now = Date.now()): Promise<Workspa
 }
 
 export async function seedDemo(db: Db, now = Date.now()): Promise<Workspace> {
-  const ago = (days: number) => now - days * DAY_MS;
+  const thisWeek = isoWeek(now);
+  const monday = weekBounds(thisWeek).start;
+  // A working hour of that day (09:00–16:59), the same for the same day, so the trail reads like real work
+  // rather than everything happening at midnight. Days ago are at least 1, so all of it is before `now`.
+  const ago = (days: number) =>
+    monday - days * DAY_MS + ((9 + ((days * 7) % 8)) * 60 + ((days * 13) % 60)) * MINUTE_MS;
 
-  const ws = await makeWorkspace(db, WORKSPACE, ago(STARTED_DAYS_AGO));
+  const started = ago(STARTED_DAYS_AGO);
+  const first = (key: MetricKey | 'northStar') => VALUE_HISTORY[key][0];
+  const ws = await makeWorkspace(
+    db,
+    { ...WORKSPACE, northStar: { ...WORKSPACE.northStar, currentValue: first('northStar') } },
+    started,
+  );
+  const input = (key: MetricKey) => makeInput(db, ws, { ...INPUTS[key], currentValue: first(key) }, started);
   const metrics: Record<MetricKey, Metric> = {
-    activation: await makeInput(db, ws, INPUTS.activation, ago(STARTED_DAYS_AGO)),
-    invites: await makeInput(db, ws, INPUTS.invites, ago(STARTED_DAYS_AGO)),
-    sessions: await makeInput(db, ws, INPUTS.sessions, ago(STARTED_DAYS_AGO)),
+    activation: await input('activation'),
+    invites: await input('invites'),
+    sessions: await input('sessions'),
   };
+  const northStar = await getNorthStar(db, ws);
+  if (!northStar) throw new Error('the demo workspace has no North Star');
 
   // The ids behind the names the content uses, filled in as the steps create them.
   const learnings = new Map<LearningKey, number>();
@@ -73,12 +105,14 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<Workspace> {
     return id;
   };
 
-  const create = async (step: DemoHypothesis | DemoExperiment, createdDaysAgo: number) => {
+  const create = async (step: DemoHypothesis | DemoBatchItem, createdDaysAgo: number) => {
     const { idea, metric, source, key } = step;
     const h = await makeHypothesis(
       db,
       ws,
       {
+        // An idea written without an estimate has none (the factory would otherwise give it one).
+        estimatedDays: undefined,
         ...idea,
         metricId: metrics[metric].id,
         ...(source === undefined ? {} : { sourceLearningId: learningId(source) }),
@@ -106,19 +140,18 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<Workspace> {
     for (const [status, daysAgo] of step.moves ?? []) await moveTo(db, ws, h, status, ago(daysAgo));
   };
 
-  /** Selected at the prioritisation meeting, started a few days later, then closed with its result. */
-  const experiment = async (step: DemoExperiment) => {
-    const { days, result, settles = [] } = step;
-    const h = await create(step, days.created);
-    await moveTo(db, ws, h, 'selected', ago(days.selected));
-    await moveTo(db, ws, h, 'running', ago(days.started));
-    const { learnings: recorded, ...fields } = result;
+  /** Closes a running experiment with its result, then settles the learnings its result moved. */
+  const close = async (h: HypothesisWithTags, step: DemoClose, startedAt: number) => {
+    const closedAt = ago(step.daysAgo);
+    if (closedAt <= startedAt || closedAt > now)
+      throw new Error(`the demo closes "${h.title}" before it started or after now`);
+    const { learnings: recorded, ...fields } = step.result;
     const closed = await closeAs(
       db,
       ws,
       h,
       { ...fields, learnings: recorded.map(toCloseLearning) },
-      ago(days.closed),
+      closedAt,
     );
     for (const l of recorded) {
       if ('learning' in l || !l.key) continue;
@@ -126,7 +159,34 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<Workspace> {
       if (!made) throw new Error(`the close of #${h.id} did not record "${l.statement}"`);
       learnings.set(l.key, made.id);
     }
-    for (const [key, status] of settles) await setStatus(key, status, days.closed);
+    for (const [key, status] of step.settles ?? []) await setStatus(key, status, step.daysAgo);
+  };
+
+  /**
+   * A week's batch: opened at the start of that week's meeting (resized if the team had less time), its
+   * items selected during the meeting and started at its end, then each closed when its result came in.
+   * This week's batch was opened ahead of its meeting, which has not happened yet: its items stay selected.
+   */
+  const batch = async (step: DemoBatch) => {
+    const week = addWeeks(thisWeek, -step.weeksAgo);
+    const meeting = weekBounds(week).start + MEETING_STARTS_H * 60 * MINUTE_MS;
+    const planned =
+      step.weeksAgo === 0
+        ? monday - OPEN_BATCH_PLANNED_DAYS_AGO * DAY_MS + OPEN_BATCH_PLANNED_HOUR * 60 * MINUTE_MS
+        : meeting;
+    const made = await createBatch(db, ws, { week, capacityDays: step.capacityDays }, planned);
+    if (step.resizedTo !== undefined) await setCapacity(db, ws, made.id, step.resizedTo, planned + MINUTE_MS);
+    const items: [HypothesisWithTags, DemoBatchItem][] = [];
+    for (const [i, item] of step.items.entries()) {
+      const h = await create(item, item.createdDaysAgo);
+      const selectedAt = planned + (5 + 10 * i) * MINUTE_MS;
+      if (h.createdAt >= selectedAt) throw new Error(`the demo selects "${h.title}" before writing it`);
+      items.push([await addToBatch(db, ws, made.id, h.id, item.estimateAtSelection, selectedAt), item]);
+    }
+    if (step.weeksAgo === 0) return;
+    const startedAt = meeting + MEETING_MINUTES * MINUTE_MS;
+    await startBatch(db, ws, made.id, startedAt);
+    for (const [h, item] of items) if (item.close) await close(h, item.close, startedAt);
   };
 
   const learning = async (step: DemoLearning) => {
@@ -154,9 +214,31 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<Workspace> {
 
   for (const step of STEPS) {
     if (step.kind === 'hypothesis') await hypothesis(step);
-    else if (step.kind === 'experiment') await experiment(step);
+    else if (step.kind === 'batch') await batch(step);
     else if (step.kind === 'learning') await learning(step);
     else await followUp(step);
+  }
+
+  // The numbers were refreshed before each Monday's meeting; this week's (today's values) as soon as the
+  // week had begun, so the meeting shows how each moved since last week.
+  const rows = new Map<number, Metric>();
+  const refresh = async (metric: Metric, currentValue: number | undefined, at: number) => {
+    const m = rows.get(metric.id) ?? (await requireMetric(db, ws, metric.id));
+    const { name, description, unit, direction, owner, target, version } = m;
+    const fields = { name, description, unit, direction, owner, target: target ?? undefined, currentValue };
+    rows.set(m.id, await updateMetric(db, ws, m.id, { ...fields, version }, at));
+  };
+  // VALUE_HISTORY holds the value at setup, then one per week from nine weeks ago to last week.
+  const length = VALUE_HISTORY.northStar.length;
+  for (let k = length - 1; k >= 0; k--) {
+    const at =
+      k === 0
+        ? monday + Math.min(VALUES_REFRESHED_H * 60 * MINUTE_MS, Math.floor((now - monday) / 2))
+        : weekBounds(addWeeks(thisWeek, -k)).start + VALUES_REFRESHED_H * 60 * MINUTE_MS;
+    const value = (key: MetricKey | 'northStar') => VALUE_HISTORY[key][length - k];
+    await refresh(northStar, k === 0 ? WORKSPACE.northStar.currentValue : value('northStar'), at);
+    for (const key of ['activation', 'invites', 'sessions'] as const)
+      await refresh(metrics[key], k === 0 ? INPUTS[key].currentValue : value(key), at);
   }
   return ws;
 }

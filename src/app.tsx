@@ -12,11 +12,14 @@ import { accountRoutes } from './accounts/routes';
 import { apiRoutes } from './api/routes';
 import { assetRoutes } from './assets';
 import { auditRoutes } from './audit/routes';
+import { batchRoutes } from './batches/routes';
 import type { AppEnv, Deps } from './env';
 import { isDomainError, logBug } from './errors';
 import { isHtmx } from './htmx';
 import { hypothesisRoutes } from './hypotheses/routes';
 import { learningRoutes } from './learnings/routes';
+import { leverRoutes } from './levers/routes';
+import { meetingRoutes } from './meeting/routes';
 import { metricRoutes } from './metrics/routes';
 import { workspaceRoutes } from './workspaces/routes';
 
@@ -120,6 +123,9 @@ export function createApp(deps: Deps) {
   app.route('/', hypothesisRoutes(deps));
   app.route('/', learningRoutes(deps));
   app.route('/', auditRoutes(deps));
+  app.route('/', meetingRoutes(deps));
+  app.route('/', batchRoutes(deps));
+  app.route('/', leverRoutes(deps));
   app.route('/api/v1', apiRoutes(deps));
 
   app.notFound((c) => notFound(c, 'There is nothing at this address.'));

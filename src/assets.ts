@@ -17,6 +17,23 @@ const files: Record<string, { path: string; type: string }> = {
     path: fileURLToPath(new URL('../views/assets/app.js', import.meta.url)),
     type: 'text/javascript; charset=utf-8',
   },
+  // htmx's own SSE extension: the meeting page's live updates.
+  'hx-sse.js': {
+    path: require.resolve('htmx.org/dist/ext/hx-sse.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
+  'meeting.js': {
+    path: fileURLToPath(new URL('../views/assets/meeting.js', import.meta.url)),
+    type: 'text/javascript; charset=utf-8',
+  },
+  'meeting.css': {
+    path: fileURLToPath(new URL('../views/assets/meeting.css', import.meta.url)),
+    type: 'text/css; charset=utf-8',
+  },
+  'insights.css': {
+    path: fileURLToPath(new URL('../views/assets/insights.css', import.meta.url)),
+    type: 'text/css; charset=utf-8',
+  },
   'icon.svg': {
     path: fileURLToPath(new URL('../views/assets/icon.svg', import.meta.url)),
     type: 'image/svg+xml',

@@ -1,6 +1,17 @@
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db/client';
-import { closeAs, makeHypothesis, makeInput, makeLearning, makeWorkspace, moveTo } from '../db/factories';
+import {
+  closeAs,
+  makeHypothesis,
+  makeInput,
+  makeLearning,
+  makeMember,
+  makeWorkspace,
+  moveTo,
+  scoreAs,
+} from '../db/factories';
+import { auditEvents, memberScores } from '../db/schema';
 import { LONG_TEXT_MAX, TITLE_MAX } from '../src/hypotheses/schemas';
 import { json, testApp } from './helpers';
 
@@ -35,6 +46,9 @@ const TABLES = [
   'hypothesis_tags',
   'learnings',
   'hypothesis_learnings',
+  'member_scores',
+  'batches',
+  'audit_events',
 ];
 
 /** Every row of every table: equal before and after a refused request means nothing was written. */
@@ -56,11 +70,11 @@ async function refused(db: Db, request: () => ReturnType<typeof call>) {
 }
 
 async function setup() {
-  const { app, db } = await testApp();
+  const { app, db, me } = await testApp();
   const ws = await makeWorkspace(db, { name: 'Acme growth', slug: 'acme' });
   const activation = await makeInput(db, ws, { name: 'Activation rate' });
   const invites = await makeInput(db, ws, { name: 'Invite conversion' });
-  return { app, db, ws, activation, invites };
+  return { app, db, me, ws, activation, invites };
 }
 
 const hypothesisBody = (metricId: number, overrides: Record<string, unknown> = {}) => ({
@@ -486,7 +500,7 @@ describe('api', () => {
     });
 
     it('updates a hypothesis with its version, recomputing ICE and rank', async () => {
-      const { app, db, ws } = await setup();
+      const { app, db, ws, me } = await setup();
       const top = await makeHypothesis(db, ws, { impact: 8, confidence: 8, ease: 8 });
       const h = await makeHypothesis(db, ws, {
         impact: 5,
@@ -507,9 +521,14 @@ describe('api', () => {
       });
       expect(res.status).toBe(200);
       expect(res.type).toMatch(/^application\/json/);
+      // The scores are the caller's own (everyone scores): nobody had scored it, so the team's means are the
+      // caller's. Only the other fields move the version (a member's score overwrites nobody's).
       expect(res.body).toMatchObject({
         id: h.id,
         title: 'Sharper title',
+        impact: 10,
+        confidence: 9,
+        ease: 9,
         ice: 9.3,
         expectedLift: null,
         owner: 'Ana',
@@ -518,6 +537,39 @@ describe('api', () => {
         version: 2,
       });
       expect((await call(app, 'GET', `/workspaces/acme/hypotheses/${top.id}`)).body.rank).toBe(2);
+      const scores = await db.orm.select().from(memberScores).where(eq(memberScores.hypothesisId, h.id));
+      expect(scores).toEqual([
+        expect.objectContaining({ userId: me.user.id, impact: 10, confidence: 9, ease: 9 }),
+      ]);
+      const events = await db.orm
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.entity, 'hypothesis'), eq(auditEvents.entityId, h.id)))
+        .orderBy(auditEvents.id);
+      expect(events.map((e) => e.action)).toEqual(['create', 'score', 'update']);
+      expect(events[1]?.after).toMatchObject({ mine: { impact: 10, confidence: 9, ease: 9 }, ice: 9.3 });
+      expect(Object.keys(events[2]?.after ?? {}).sort()).toEqual(['expectedLift', 'title']);
+
+      // The same scores again change nothing.
+      const res2 = await call(app, 'PATCH', `/workspaces/acme/hypotheses/${h.id}`, {
+        impact: 10,
+        confidence: 9,
+        ease: 9,
+        version: 2,
+      });
+      expect(res2.status).toBe(200);
+      expect(res2.body.version).toBe(2);
+      // A second member's score moves the means, which are no longer whole numbers, and leaves the version:
+      // a client holding version 2 can still save its edit.
+      const other = await makeMember(db, ws, 'editor');
+      await scoreAs(db, ws, h, other, { impact: 7, confidence: 8, ease: 9 });
+      expect((await call(app, 'GET', `/workspaces/acme/hypotheses/${h.id}`)).body).toMatchObject({
+        impact: 8.5,
+        confidence: 8.5,
+        ease: 9,
+        ice: 8.7,
+        version: 2,
+      });
     });
 
     it('refuses a stale version with 409 and the current record, writing nothing', async () => {
@@ -571,11 +623,28 @@ describe('api', () => {
         const res = await refused(db, () => call(app, 'PATCH', path, body));
         expect(expectError(res, 422, 'invalid').fields?.[field], field).toMatch(message);
       }
-      // Sending back the record as read, status unchanged, is an ordinary edit.
+      // Sending back the record as read, status unchanged, is an ordinary edit. The scores it carries are the
+      // team's as read, so they are "unchanged": they do not become the caller's own score.
       const read = (await call(app, 'GET', path)).body;
       const ok = await call(app, 'PATCH', path, { ...read, owner: 'Ben' });
       expect(ok.status).toBe(200);
-      expect(ok.body).toMatchObject({ owner: 'Ben', status: 'backlog', version: 2 });
+      expect(ok.body).toMatchObject({ owner: 'Ben', status: 'backlog', impact: 5, ice: 5, version: 2 });
+      // Once the team's means have decimals, the record as read still goes back without a 422.
+      // (Made without a signed-in author, it had no member scores: these two are the team.)
+      const teammate = await makeMember(db, ws, 'editor');
+      await scoreAs(db, ws, h, teammate, { impact: 6, confidence: 5, ease: 5 });
+      const second = await makeMember(db, ws, 'editor');
+      await scoreAs(db, ws, h, second, { impact: 5, confidence: 5, ease: 5 });
+      const fractional = (await call(app, 'GET', path)).body;
+      expect(fractional.impact).toBe(5.5);
+      const again = await call(app, 'PATCH', path, { ...fractional, owner: 'Cleo' });
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ owner: 'Cleo', impact: 5.5, version: 3 });
+      const scored = await db.orm
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.entityId, h.id), eq(auditEvents.action, 'score')));
+      expect(scored.map((e) => e.actorUserId)).toEqual([teammate.id, second.id]);
     });
 
     it('moves a hypothesis through the lifecycle with transitions', async () => {

@@ -11,9 +11,19 @@ import {
   moveTo,
 } from '../db/factories';
 import { type AuditEvent, auditEvents, hypotheses, learnings, metrics } from '../db/schema';
+import { runAs, userActor } from '../src/audit/actor';
 import { recordChange, workspaceTrail } from '../src/audit/audit';
-import { describeEvent } from '../src/audit/describe';
+import { describeEvent, entityWord } from '../src/audit/describe';
 import { fieldLabel, fmtDateTime, formatValue, shorten } from '../src/audit/format';
+import {
+  addToBatch,
+  createBatch,
+  DEFAULT_CAPACITY_DAYS,
+  listBatches,
+  setCapacity,
+  startBatch,
+} from '../src/batches/batches';
+import { isoWeek, weekLabel } from '../src/batches/weeks';
 import { requireHypothesis } from '../src/hypotheses/hypotheses';
 import { getNorthStar, requireMetric } from '../src/metrics/metrics';
 import { NSM_CHECKS } from '../src/metrics/north-star';
@@ -153,6 +163,183 @@ describe('audit: describing events', () => {
     });
   });
 
+  it('words a member’s score: what they gave, what they had given, and the team’s ICE it moved', () => {
+    const first = describeEvent(
+      {
+        entity: 'hypothesis',
+        entityId: 12,
+        action: 'score',
+        before: { mine: null, ice: 5 },
+        after: {
+          mine: { impact: 7, confidence: 6, ease: 8 },
+          ice: 6.3,
+          impact: 6,
+          confidence: 5.5,
+          ease: 7.5,
+        },
+      },
+      { iceMode: 'mean' },
+    );
+    expect(first.summary).toBe('Scored Impact 7, Confidence 6, Ease 8 (first score) — team ICE 5.0 → 6.3');
+    expect(first.rows).toEqual([
+      { field: 'mine.impact', label: 'Impact (own)', before: '—', after: '7' },
+      { field: 'mine.confidence', label: 'Confidence (own)', before: '—', after: '6' },
+      { field: 'mine.ease', label: 'Ease (own)', before: '—', after: '8' },
+      { field: 'ice', label: 'Team ICE', before: '5.0', after: '6.3' },
+    ]);
+    const again = describeEvent({
+      entity: 'hypothesis',
+      entityId: 12,
+      action: 'score',
+      before: { mine: { impact: 5, confidence: 5, ease: 5 }, ice: 6.3 },
+      after: { mine: { impact: 7, confidence: 5, ease: 5 }, ice: 6.8, impact: 7, confidence: 6, ease: 7.5 },
+    });
+    expect(again.summary).toBe('Scored Impact 7, Confidence 5, Ease 5 (was 5/5/5) — team ICE 6.3 → 6.8');
+    expect(again.rows).toEqual([
+      { field: 'mine.impact', label: 'Impact (own)', before: '5', after: '7' },
+      { field: 'ice', label: 'Team ICE', before: '6.3', after: '6.8' },
+    ]);
+    // A score that leaves the team's ICE where it was (in product mode, a whole number) says so.
+    expect(
+      describeEvent(
+        {
+          entity: 'hypothesis',
+          entityId: 12,
+          action: 'score',
+          before: { mine: { impact: 4, confidence: 5, ease: 5 }, ice: 125 },
+          after: {
+            mine: { impact: 6, confidence: 5, ease: 5 },
+            ice: 125.2,
+            impact: 5,
+            confidence: 5,
+            ease: 5,
+          },
+        },
+        { iceMode: 'product' },
+      ).summary,
+    ).toBe('Scored Impact 6, Confidence 5, Ease 5 (was 4/5/5) — team ICE stays 125');
+  });
+
+  it('words moves into, out of and through a weekly batch, and links the batch they name', () => {
+    const week = '2026-W47';
+    const selected = describeEvent(
+      {
+        entity: 'hypothesis',
+        entityId: 12,
+        action: 'transition',
+        before: { status: 'backlog', estimatedDays: null },
+        after: {
+          status: 'selected',
+          selectedAt: Date.UTC(2026, 10, 16, 10),
+          batchId: 4,
+          week,
+          estimatedDays: 3,
+        },
+      },
+      { timeZone: 'UTC' },
+    );
+    expect(selected.summary).toBe(
+      'Selected into the batch for Week 47 · 16–22 Nov 2026 (estimate set to 3 days)',
+    );
+    expect(selected.link).toEqual({ text: 'the batch for Week 47 · 16–22 Nov 2026', batchId: 4 });
+    expect(selected.rows).toEqual([
+      { field: 'status', label: 'Status', before: 'Backlog', after: 'Selected' },
+      { field: 'estimatedDays', label: 'Estimated person-days', before: '—', after: '3' },
+      { field: 'selectedAt', label: 'Selected', before: '—', after: '2026-11-16 10:00 UTC' },
+      { field: 'week', label: 'Batch', before: '—', after: 'Week 47 · 16–22 Nov 2026' },
+    ]);
+    const reestimated = describeEvent({
+      entity: 'hypothesis',
+      entityId: 12,
+      action: 'transition',
+      before: { status: 'backlog', estimatedDays: 2 },
+      after: { status: 'selected', batchId: 4, week, estimatedDays: 1 },
+    });
+    expect(reestimated.summary).toBe(
+      'Selected into the batch for Week 47 · 16–22 Nov 2026 (estimate changed from 2 days to 1 day)',
+    );
+    const removed = describeEvent({
+      entity: 'hypothesis',
+      entityId: 12,
+      action: 'transition',
+      before: { status: 'selected', batchId: 4, week },
+      after: { status: 'backlog' },
+    });
+    expect(removed.summary).toBe('Taken out of the batch for Week 47 · 16–22 Nov 2026, back to the backlog');
+    expect(removed.link?.batchId).toBe(4);
+    expect(removed.rows).toContainEqual({
+      field: 'week',
+      label: 'Batch',
+      before: 'Week 47 · 16–22 Nov 2026',
+      after: '—',
+    });
+    const parked = describeEvent({
+      entity: 'hypothesis',
+      entityId: 12,
+      action: 'transition',
+      before: { status: 'selected', batchId: 4 },
+      after: { status: 'parked' },
+    });
+    expect(parked.summary).toBe('Taken out of batch #4, now parked');
+    const started = describeEvent(
+      {
+        entity: 'hypothesis',
+        entityId: 12,
+        action: 'transition',
+        before: { status: 'selected' },
+        after: { status: 'running', startedAt: Date.UTC(2026, 10, 16, 11), batchId: 4, week },
+      },
+      { timeZone: 'UTC' },
+    );
+    expect(started.summary).toBe('Started with the batch for Week 47 · 16–22 Nov 2026');
+    // It was in that batch all along: no "Batch" row.
+    expect(started.rows.map((r) => r.field)).toEqual(['status', 'startedAt']);
+    // A move that names no batch (recorded before batches existed) keeps the plain words.
+    expect(
+      describeEvent({
+        entity: 'hypothesis',
+        entityId: 12,
+        action: 'transition',
+        before: { status: 'selected' },
+        after: { status: 'backlog' },
+      }),
+    ).toEqual({
+      summary: 'Moved from Selected to Backlog',
+      rows: [{ field: 'status', label: 'Status', before: 'Selected', after: 'Backlog' }],
+    });
+  });
+
+  it('words a batch planned, resized and started', () => {
+    const ev = (action: string, before: object | null, after: object | null) =>
+      describeEvent({ entity: 'batch', entityId: 4, action, before: before as never, after: after as never });
+    const created = ev('create', null, { week: '2026-W47', capacityDays: 10 });
+    expect(created.summary).toBe(
+      'Planned the batch for Week 47 · 16–22 Nov 2026 with a capacity of 10 person-days',
+    );
+    expect(created.rows).toEqual([]);
+    expect(created.link).toEqual({ text: 'the batch for Week 47 · 16–22 Nov 2026', batchId: 4 });
+    const resized = ev('update', { capacityDays: 10 }, { capacityDays: 12.5 });
+    expect(resized.summary).toBe('Changed the capacity from 10 person-days to 12.5 person-days');
+    expect(resized.rows).toEqual([
+      { field: 'capacityDays', label: 'Capacity (person-days)', before: '10', after: '12.5' },
+    ]);
+    const started = ev('start', null, {
+      week: '2026-W47',
+      startedAt: 1,
+      items: 3,
+      plannedDays: 12,
+      capacityDays: 10,
+    });
+    expect(started.summary).toBe(
+      'Started the batch for Week 47 · 16–22 Nov 2026: 3 experiments now running, 12 of 10 person-days planned (2 over capacity)',
+    );
+    expect(started.rows).toEqual([]);
+    expect(ev('start', null, { week: '2026-W47', items: 1, plannedDays: 3, capacityDays: 10 }).summary).toBe(
+      'Started the batch for Week 47 · 16–22 Nov 2026: 1 experiment now running, 3 of 10 person-days planned',
+    );
+    expect(entityWord('batch')).toBe('Batch');
+  });
+
   it('lists North Star checklist answers one by one, and names metrics by id when it can', () => {
     const [first] = NSM_CHECKS;
     if (!first) throw new Error('no checks');
@@ -240,65 +427,126 @@ describe('audit: hypotheses', () => {
     expect(events[0]?.after).not.toHaveProperty('version');
   });
 
-  it('records inline rescoring as the changed score, ICE and expected ROTI — and shows it on the page', async () => {
-    const { app, db, me, ws } = await setup();
+  it('records inline rescoring as the member’s own score and the team’s ICE — and shows it on the page', async () => {
+    const { app, raw, db, me, ws } = await setup();
     const h = await makeHypothesis(db, ws, { impact: 5, confidence: 5, ease: 5, estimatedDays: 3 });
+    const score = async (
+      who: { request: (path: string, init: RequestInit) => Response | Promise<Response> },
+      values: { impact: number; confidence: number; ease: number },
+    ) => {
+      // The version is sent as the backlog's form sends it; "my score" needs none (members never collide).
+      const current = await requireHypothesis(db, ws, h.id);
+      return who.request(`/w/acme/hypotheses/${h.id}/score`, form({ ...values, version: current.version }));
+    };
     const since = await mark(db);
-    const res = await app.request(
-      `/w/acme/hypotheses/${h.id}/score`,
-      form({ impact: 8, confidence: 5, ease: 5, version: h.version }),
-    );
-    expect(res.status).toBe(303);
+    expect((await score(app, { impact: 8, confidence: 5, ease: 5 })).status).toBe(303);
     const events = await eventsSince(db, since);
     expect(events).toHaveLength(1);
     const [e] = events;
     expect(e).toMatchObject({
       entity: 'hypothesis',
       entityId: h.id,
-      action: 'update',
+      action: 'score',
       actorName: 'Test Owner',
     });
     expect(e?.actorUserId).toBe(me.user.id);
-    expect(e?.before).toEqual({ impact: 5, ice: 5, expectedRoti: h.expectedRoti });
-    expect(e?.after).toMatchObject({ impact: 8, ice: 6 });
-    expect(Object.keys(e?.after ?? {}).sort()).toEqual(['expectedRoti', 'ice', 'impact']);
+    // Nobody had scored it (the factory has no signed-in author): the owner's score is the first, and the
+    // team's means are the owner's alone.
+    expect(e?.before).toEqual({ mine: null, ice: 5 });
+    expect(e?.after).toEqual({
+      mine: { impact: 8, confidence: 5, ease: 5 },
+      ice: 6,
+      impact: 8,
+      confidence: 5,
+      ease: 5,
+    });
+
+    // A second member's score moves the team's means (to one decimal), not the owner's own score.
+    const editor = await signIn(db, await makeMember(db, ws, 'editor', { name: 'Eddie Editor' }));
+    const second = await mark(db);
+    expect((await score(as(raw, editor), { impact: 5, confidence: 6, ease: 5 })).status).toBe(303);
+    const [theirs] = await eventsSince(db, second);
+    expect(theirs).toMatchObject({ action: 'score', actorName: 'Eddie Editor' });
+    expect(theirs?.after).toEqual({
+      mine: { impact: 5, confidence: 6, ease: 5 },
+      ice: 5.7,
+      impact: 6.5,
+      confidence: 5.5,
+      ease: 5,
+    });
+    expect(await requireHypothesis(db, ws, h.id)).toMatchObject({ impact: 6.5, confidence: 5.5, ice: 5.7 });
+
+    // The owner changes their mind: the event says what they had given before.
+    const third = await mark(db);
+    expect((await score(app, { impact: 9, confidence: 5, ease: 5 })).status).toBe(303);
+    const [again] = await eventsSince(db, third);
+    expect(again?.before).toEqual({ mine: { impact: 8, confidence: 5, ease: 5 }, ice: 5.7 });
+    expect(again?.after).toMatchObject({ mine: { impact: 9, confidence: 5, ease: 5 }, ice: 5.8, impact: 7 });
 
     const page = textOf(await (await app.request(`/w/acme/hypotheses/${h.id}`)).text());
     expect(page).toContain('History');
     expect(page).toContain('Test Owner');
-    expect(page).toContain('Rescored.');
-    expect(page).toContain('Impact: 5 → 8');
-    expect(page).toContain('ICE: 5.0 → 6.0');
+    expect(page).toContain('Scored Impact 8, Confidence 5, Ease 5 (first score) — team ICE 5.0 → 6.0.');
+    expect(page).toContain('Scored Impact 5, Confidence 6, Ease 5 (first score) — team ICE 6.0 → 5.7.');
+    expect(page).toContain('Scored Impact 9, Confidence 5, Ease 5 (was 8/5/5) — team ICE 5.7 → 5.8.');
+    expect(page).toContain('Impact (own): — → 8');
+    expect(page).toContain('Impact (own): 8 → 9');
+    expect(page).toContain('Team ICE: 5.0 → 6.0');
     expect(page).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
-    // Newest first: the rescoring comes before the creation.
-    expect(page.indexOf('Rescored')).toBeLessThan(page.indexOf('Created in Backlog'));
+    // Newest first: the latest score, then the earlier ones, then the creation.
+    expect(page.indexOf('(was 8/5/5)')).toBeLessThan(page.indexOf('Impact 8, Confidence 5, Ease 5 (first'));
+    expect(page.indexOf('Impact 8, Confidence 5, Ease 5 (first')).toBeLessThan(
+      page.indexOf('Created in Backlog'),
+    );
   });
 
   it('records nothing for a refused or identical score', async () => {
-    const { app, db, ws } = await setup();
+    const { app, raw, db, ws } = await setup();
     const h = await makeHypothesis(db, ws, { impact: 5 });
+    const post = async (values: { impact: number; confidence: number; ease: number }) => {
+      const current = await requireHypothesis(db, ws, h.id);
+      return app.request(`/w/acme/hypotheses/${h.id}/score`, form({ ...values, version: current.version }));
+    };
+    const viewer = await signIn(db, await makeMember(db, ws, 'viewer'));
     const since = await mark(db);
-    const bad = await app.request(
+    expect((await post({ impact: 11, confidence: 5, ease: 5 })).status).toBe(422);
+    // A viewer has no score to give.
+    const refused = await as(raw, viewer).request(
       `/w/acme/hypotheses/${h.id}/score`,
-      form({ impact: 11, confidence: 5, ease: 5, version: h.version }),
+      form({ impact: 9, confidence: 5, ease: 5, version: h.version }),
     );
-    expect(bad.status).toBe(422);
-    const stale = await app.request(
-      `/w/acme/hypotheses/${h.id}/score`,
-      form({ impact: 9, confidence: 5, ease: 5, version: h.version + 7 }),
+    expect(refused.status).toBe(403);
+    // A closed experiment keeps the scores it closed with.
+    const closed = await closeAs(db, ws, await makeHypothesis(db, ws), { outcome: 'won' });
+    const afterClose = await mark(db);
+    const late = await app.request(
+      `/w/acme/hypotheses/${closed.id}/score`,
+      form({ impact: 9, confidence: 9, ease: 9, version: closed.version }),
     );
-    expect(stale.status).toBe(409);
-    const same = await app.request(
-      `/w/acme/hypotheses/${h.id}/score`,
-      form({ impact: 5, confidence: 5, ease: 5, version: h.version }),
-    );
-    expect(same.status).toBe(303);
-    expect(await eventsSince(db, since)).toEqual([]);
+    expect(late.status).toBe(409);
+    expect(await eventsSince(db, afterClose)).toEqual([]);
+    expect(
+      (await eventsSince(db, since)).filter((e) => e.entity === 'hypothesis' && e.action === 'score'),
+    ).toEqual([]);
+
+    // A member's first score is recorded, even when it equals the scores the hypothesis was written with…
+    const before = await mark(db);
+    expect((await post({ impact: 5, confidence: 5, ease: 5 })).status).toBe(303);
+    const first = await eventsSince(db, before);
+    expect(first.map((e) => e.action)).toEqual(['score']);
+    expect(first[0]?.before).toMatchObject({ mine: null });
+    // …but giving the same score again records nothing.
+    const after = await mark(db);
+    expect((await post({ impact: 5, confidence: 5, ease: 5 })).status).toBe(303);
+    expect(await eventsSince(db, after)).toEqual([]);
   });
 
   it('records an edit as only the changed fields (tags included); an identical save records nothing', async () => {
-    const { app, db, ws } = await setup();
-    const h = await makeHypothesis(db, ws, { title: 'Old title', tags: ['onboarding'] });
+    const { app, db, me, ws } = await setup();
+    // Written by the owner, whose scores are the first: saving the form unchanged scores nothing new.
+    const h = await runAs(userActor(me.user, 'session'), () =>
+      makeHypothesis(db, ws, { title: 'Old title', tags: ['onboarding'] }),
+    );
     const since = await mark(db);
     const same = await app.request(`/w/acme/hypotheses/${h.id}`, form(hypothesisValues(h)));
     expect(same.status).toBe(303);
@@ -318,11 +566,32 @@ describe('audit: hypotheses', () => {
       after: { title: 'New title', tags: ['email', 'onboarding'] },
     });
 
+    // An edit that also changes the editor's scores is two events: their score, and the other fields.
+    const v2 = await requireHypothesis(db, ws, h.id);
+    const both = await mark(db);
+    expect(
+      (
+        await app.request(
+          `/w/acme/hypotheses/${h.id}`,
+          form({ ...hypothesisValues(v2), owner: 'Ana', ease: 8 }),
+        )
+      ).status,
+    ).toBe(303);
+    const twoEvents = await eventsSince(db, both);
+    expect(twoEvents.map((e) => e.action)).toEqual(['score', 'update']);
+    expect(twoEvents[0]).toMatchObject({
+      before: { mine: { impact: 5, confidence: 5, ease: 5 }, ice: 5 },
+      after: { mine: { impact: 5, confidence: 5, ease: 8 }, ease: 8, ice: 6 },
+    });
+    expect(twoEvents[1]).toMatchObject({ before: { owner: '' }, after: { owner: 'Ana' } });
+    expect(Object.keys(twoEvents[1]?.after ?? {})).toEqual(['owner']);
+
     // Refused edits (a bad value, a stale version) record nothing.
+    const latest = await requireHypothesis(db, ws, h.id);
     const after = await mark(db);
     const invalid = await app.request(
       `/w/acme/hypotheses/${h.id}`,
-      form({ ...hypothesisValues(current), title: '', version: current.version + 1 }),
+      form({ ...hypothesisValues(latest), title: '', version: latest.version }),
     );
     expect(invalid.status).toBe(422);
     const stale = await app.request(
@@ -334,7 +603,7 @@ describe('audit: hypotheses', () => {
     expect((await requireHypothesis(db, ws, h.id)).title).toBe('New title');
   });
 
-  it('records transitions with the status before and after; an illegal move records nothing', async () => {
+  it('records a selection into the week’s batch, naming the batch; an illegal move records nothing', async () => {
     const { app, db, ws } = await setup();
     const h = await makeHypothesis(db, ws);
     const since = await mark(db);
@@ -344,17 +613,37 @@ describe('audit: hypotheses', () => {
     );
     expect(res.status).toBe(303);
     const events = await eventsSince(db, since);
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: 'transition', before: { status: 'backlog' } });
-    expect(events[0]?.after).toMatchObject({ status: 'selected', selectedAt: expect.any(Number) });
+    // No batch was open: selecting planned this week's, with the default capacity.
+    expect(events.map((e) => [e.entity, e.action])).toEqual([
+      ['batch', 'create'],
+      ['hypothesis', 'transition'],
+    ]);
+    const [batch] = await listBatches(db, ws);
+    const week = isoWeek(Date.now(), ws.timeZone);
+    expect(batch).toMatchObject({ week, capacityDays: DEFAULT_CAPACITY_DAYS });
+    expect(events[0]).toMatchObject({
+      entityId: batch?.id,
+      after: { week, capacityDays: DEFAULT_CAPACITY_DAYS },
+    });
+    expect(events[1]).toMatchObject({ before: { status: 'backlog' } });
+    expect(events[1]?.after).toMatchObject({
+      status: 'selected',
+      selectedAt: expect.any(Number),
+      batchId: batch?.id,
+      week,
+    });
 
     const after = await mark(db);
     const illegal = await app.request(`/w/acme/hypotheses/${h.id}/transition`, form({ to: 'done' }));
     expect(illegal.status).toBe(409);
     expect(await eventsSince(db, after)).toEqual([]);
-    const page = textOf(await (await app.request(`/w/acme/hypotheses/${h.id}`)).text());
-    expect(page).toContain('Moved from Backlog to Selected');
+    const html = await (await app.request(`/w/acme/hypotheses/${h.id}`)).text();
+    const page = textOf(html);
+    expect(page).toContain(`Selected into the batch for ${weekLabel(week)}.`);
     expect(page).toContain('Status: Backlog → Selected');
+    expect(page).toContain(`Batch: — → ${weekLabel(week)}`);
+    // The batch is linked from the sentence that names it.
+    expect(html).toContain(`href="/w/acme/batches/${batch?.id}"`);
   });
 
   it('records a close, the learning it creates and the learning it links; a refused close records nothing', async () => {
@@ -603,13 +892,16 @@ describe('audit: activity page', () => {
     expect(html).toContain(`href="/w/acme/metrics/${m.id}/edit"`);
     expect(html).toContain('href="/w/acme/north-star"');
     const text = textOf(html);
-    expect(text).toContain('Hypothesis “Checklist on empty board”: Rescored.');
-    expect(text).toContain('Impact: 5 → 9');
+    expect(text).toContain(
+      'Hypothesis “Checklist on empty board”: Scored Impact 9, Confidence 5, Ease 5 (first score) — team ICE 5.0 → 6.3.',
+    );
+    expect(text).toContain('Impact (own): — → 9');
+    expect(text).toContain('Team ICE: 5.0 → 6.3');
     expect(text).toContain('Learning “Admins skim”: Recorded as emerging.');
     expect(text).toContain('Metric “Activation rate”: Added as an input metric.');
     // Newest first.
-    expect(text.indexOf('Admins skim')).toBeLessThan(text.indexOf('Rescored'));
-    expect(text.indexOf('Rescored')).toBeLessThan(text.indexOf('Activation rate'));
+    expect(text.indexOf('Admins skim')).toBeLessThan(text.indexOf('Scored Impact 9'));
+    expect(text.indexOf('Scored Impact 9')).toBeLessThan(text.indexOf('Activation rate'));
 
     // htmx gets the list alone.
     const fragment = await app.request('/w/acme/activity?entity=learning', { headers: htmx });
@@ -618,7 +910,40 @@ describe('audit: activity page', () => {
     expect(part).toContain('id="activity-results"');
     expect(part).not.toContain('<html');
     expect(part).toContain('Admins skim');
-    expect(part).not.toContain('Rescored');
+    expect(part).not.toContain('Scored Impact');
+  });
+
+  it('lists batches planned, resized and started, linked to their page, and filters by batch', async () => {
+    const { app, db, ws } = await setup();
+    const h = await makeHypothesis(db, ws, { title: 'Checklist on empty board' });
+    const batch = await createBatch(db, ws, { week: '2026-W47', capacityDays: 8 });
+    await setCapacity(db, ws, batch.id, 6);
+    await addToBatch(db, ws, batch.id, h.id);
+    await startBatch(db, ws, batch.id);
+    const res = await app.request('/w/acme/activity?entity=batch');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const text = textOf(html);
+    expect(text).toContain('Show changes to');
+    expect(html).toMatch(/<option value="batch"[^>]*selected[^>]*>Batches<\/option>/);
+    expect(text).toContain(
+      'Batch “Week 47 · 16–22 Nov 2026”: Started the batch for Week 47 · 16–22 Nov 2026: 1 experiment now running, 3 of 6 person-days planned.',
+    );
+    // A capacity change does not record the week: the entry is named by the batch as it is now.
+    expect(text).toContain(
+      'Batch “Week 47 · 16–22 Nov 2026”: Changed the capacity from 8 person-days to 6 person-days.',
+    );
+    expect(text).toContain(
+      'Batch “Week 47 · 16–22 Nov 2026”: Planned the batch for Week 47 · 16–22 Nov 2026 with a capacity of 8 person-days.',
+    );
+    expect(html.match(new RegExp(`href="/w/acme/batches/${batch.id}"`, 'g'))).toHaveLength(3);
+    expect(text).not.toContain('Checklist on empty board');
+
+    // The experiment's own history names the batch it went through, linked.
+    const page = await (await app.request(`/w/acme/hypotheses/${h.id}`)).text();
+    expect(textOf(page)).toContain('Started with the batch for Week 47 · 16–22 Nov 2026.');
+    expect(textOf(page)).toContain('Selected into the batch for Week 47 · 16–22 Nov 2026.');
+    expect(page).toContain(`href="/w/acme/batches/${batch.id}"`);
   });
 
   it('explains what is recorded when there is nothing to show', async () => {
@@ -701,7 +1026,7 @@ describe('audit: activity page', () => {
 
     const metricsOnly = textOf(await (await app.request('/w/acme/activity?entity=metric')).text());
     expect(metricsOnly).toContain('Added as an input metric');
-    expect(metricsOnly).not.toContain('Rescored');
+    expect(metricsOnly).not.toContain('Scored Impact');
   });
 
   it('ignores a bad filter with a message instead of failing', async () => {
@@ -750,13 +1075,14 @@ describe('audit: actors', () => {
     );
     expect(res.status).toBe(200);
     let events = await eventsSince(db, since);
+    // Scores sent through the API are the token's user's own score.
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       actorUserId: owner.user.id,
       actorName: 'Olive Owner',
-      action: 'update',
-      before: { impact: 5 },
-      after: { impact: 7 },
+      action: 'score',
+      before: { mine: null, ice: 5 },
+      after: { mine: { impact: 7, confidence: 5, ease: 5 }, impact: 7 },
     });
 
     since = await mark(db);
@@ -771,8 +1097,10 @@ describe('audit: actors', () => {
     );
     expect(moved.status).toBe(303);
     events = await eventsSince(db, since);
+    // Selecting planned the week's batch too: the editor did both.
     expect(events.map((e) => [e.entity, e.action, e.actorName, e.actorUserId])).toEqual([
       ['metric', 'create', 'Eddie Editor', editor.user.id],
+      ['batch', 'create', 'Eddie Editor', editor.user.id],
       ['hypothesis', 'transition', 'Eddie Editor', editor.user.id],
     ]);
 
@@ -789,6 +1117,6 @@ describe('audit: actors', () => {
     const page = textOf(await (await as(app, viewer).request(`/w/team/hypotheses/${h.id}`)).text());
     expect(page).toContain('Eddie Editor');
     expect(page).toContain('Olive Owner');
-    expect(page).toContain('Impact: 5 → 7');
+    expect(page).toContain('Scored Impact 7, Confidence 5, Ease 5 (first score) — team ICE 5.0 → 5.7');
   });
 });

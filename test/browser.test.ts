@@ -399,11 +399,19 @@ describe('browser', () => {
     await page.waitForLoadState('networkidle');
     await expectClean(page, seen, 'learnings after a status change and a search');
     // The server recorded both changes: the browser's htmx POSTs passed the CSRF check.
+    // The tester's own score was saved (their form started from the team's rounded means), and the
+    // hypothesis now holds the team's mean: the payload-named editor's Impact 2 and the tester's 10.
+    const mine = await database.client.execute({
+      sql: `select s.impact, s.confidence, s.ease from member_scores s join users u on u.id = s.user_id
+            where s.hypothesis_id = ? and u.email = ?`,
+      args: [second, TESTER.email],
+    });
+    expect(mine.rows.map((r) => [r.impact, r.confidence, r.ease].map(Number))).toEqual([[10, 5, 5]]);
     const h = await database.client.execute({
       sql: 'select impact from hypotheses where id = ?',
       args: [second],
     });
-    expect(Number(h.rows[0]?.impact)).toBe(10);
+    expect(Number(h.rows[0]?.impact)).toBe(6);
     const l = await database.client.execute({
       sql: "select count(*) as n from learnings where instr(statement, ?) > 0 and status = 'supported'",
       args: [XSS.img],

@@ -1,7 +1,16 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { closeAs, lifecyclePath, makeHypothesis, makeWorkspace, moveTo } from '../db/factories';
-import { STATUSES, type Status } from '../db/schema';
-import { ConflictError } from '../src/errors';
+import { STATUSES, type Status, workspaces } from '../db/schema';
+import {
+  batchItems,
+  DEFAULT_CAPACITY_DAYS,
+  listBatches,
+  NEEDS_ESTIMATE,
+  openBatch,
+} from '../src/batches/batches';
+import { isoWeek } from '../src/batches/weeks';
+import { ConflictError, ValidationError } from '../src/errors';
 import { getHypothesis, transitionHypothesis } from '../src/hypotheses/hypotheses';
 import { allowedMovesMessage, findMove, MOVES } from '../src/hypotheses/lifecycle';
 import { freshDb } from './helpers';
@@ -138,6 +147,70 @@ describe('lifecycle', () => {
         code: 'stale_version',
         current: { status: 'selected', version: h.version + 1 },
       });
+    });
+  });
+
+  describe('select: the week’s batch', () => {
+    it('refuses to select a hypothesis without an estimate, naming estimatedDays, and changes nothing', async () => {
+      const db = await freshDb();
+      const ws = await makeWorkspace(db);
+      const h = await makeHypothesis(db, ws, { estimatedDays: undefined });
+      expect(h.estimatedDays).toBeNull();
+      const error = await transitionHypothesis(db, ws, h.id, 'selected', h.version).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).fields).toEqual({ estimatedDays: NEEDS_ESTIMATE });
+      expect(await getHypothesis(db, ws, h.id)).toMatchObject({
+        status: 'backlog',
+        batchId: null,
+        version: h.version,
+      });
+      // The whole move is one transaction: the batch it would have gone into was not planned either.
+      expect(await listBatches(db, ws)).toEqual([]);
+    });
+
+    it('selects into the open batch, planning one for the current ISO week in the workspace’s zone', async () => {
+      const db = await freshDb();
+      const created = await makeWorkspace(db);
+      await db.orm.update(workspaces).set({ timeZone: 'Europe/Berlin' }).where(eq(workspaces.id, created.id));
+      const ws = { ...created, timeZone: 'Europe/Berlin' };
+      // Sunday 22 Nov 2026, 23:30 UTC: still week 47 in UTC, already Monday of week 48 in Berlin.
+      const now = Date.UTC(2026, 10, 22, 23, 30);
+      expect(isoWeek(now, 'UTC')).toBe('2026-W47');
+      const a = await makeHypothesis(db, ws);
+      const b = await makeHypothesis(db, ws);
+      const first = await transitionHypothesis(db, ws, a.id, 'selected', a.version, now);
+      const batches = await listBatches(db, ws);
+      expect(batches).toEqual([
+        expect.objectContaining({ week: '2026-W48', capacityDays: DEFAULT_CAPACITY_DAYS, startedAt: null }),
+      ]);
+      expect(first).toMatchObject({ status: 'selected', batchId: batches[0]?.id, selectedAt: now });
+      // The next selection goes into the same open batch rather than planning another.
+      const second = await transitionHypothesis(db, ws, b.id, 'selected', b.version, now + 60_000);
+      expect(second.batchId).toBe(batches[0]?.id);
+      expect(await listBatches(db, ws)).toHaveLength(1);
+      expect((await openBatch(db, ws))?.id).toBe(batches[0]?.id);
+    });
+
+    it.each([
+      ['deselect', 'backlog'],
+      ['park', 'parked'],
+    ] as const)('%s takes it out of its batch (%s, no batch)', async (_action, to) => {
+      const db = await freshDb();
+      const ws = await makeWorkspace(db);
+      const h = await moveTo(db, ws, await makeHypothesis(db, ws), 'selected');
+      expect(h.batchId).not.toBeNull();
+      const moved = await transitionHypothesis(db, ws, h.id, to, h.version);
+      expect(moved).toMatchObject({ status: to, batchId: null });
+      const batch = await openBatch(db, ws);
+      expect(batch && (await batchItems(db, ws, batch.id))).toEqual([]);
+    });
+
+    it('keeps the batch when a selected hypothesis starts running', async () => {
+      const db = await freshDb();
+      const ws = await makeWorkspace(db);
+      const h = await moveTo(db, ws, await makeHypothesis(db, ws), 'selected');
+      const running = await transitionHypothesis(db, ws, h.id, 'running', h.version);
+      expect(running).toMatchObject({ status: 'running', batchId: h.batchId });
     });
   });
 

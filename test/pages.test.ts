@@ -4,6 +4,7 @@ import { closeAs, makeHypothesis, makeInput, makeLearning, makeWorkspace, moveTo
 import { hypotheses, learnings, metrics, workspaces } from '../db/schema';
 import { createApp } from '../src/app';
 import { requireHypothesis } from '../src/hypotheses/hypotheses';
+import { scoresOf } from '../src/hypotheses/member-scores';
 import { form, freshDb, htmx, json, testApp } from './helpers';
 
 const isFullPage = (html: string) => html.startsWith('<!DOCTYPE html>') && html.includes('<html');
@@ -23,6 +24,8 @@ describe('pages', () => {
       ['/w/acme/learnings', 'Learnings', 'id="learning-results"'],
       ['/w/acme/metrics', 'Input metrics', 'Activation rate'],
       ['/w/acme/north-star', 'Is it a good North Star?', 'Weekly active teams'],
+      ['/w/acme/levers', 'Levers', 'Activation rate'],
+      ['/w/acme/insights', 'Insights', 'Nothing closed yet'],
     ];
     for (const [path, visible, marker] of pages) {
       const res = await app.request(path);
@@ -407,42 +410,45 @@ describe('hypotheses', () => {
   });
 
   it('rescoring inline returns the re-ranked list for htmx and redirects back without JavaScript', async () => {
-    const { app, db } = await testApp();
+    const { app, db, me } = await testApp();
     const ws = await makeWorkspace(db, { slug: 'ss' });
     const first = await makeHypothesis(db, ws, { title: 'First', impact: 8, confidence: 8, ease: 8 });
     const second = await makeHypothesis(db, ws, { title: 'Second', impact: 5, confidence: 5, ease: 5 });
     const res = await app.request(
       `/w/ss/hypotheses/${second.id}/score`,
-      form({ impact: 10, confidence: 10, ease: 9, version: second.version, back: 'status=backlog' }, htmx),
+      form({ impact: 10, confidence: 10, ease: 9, back: 'status=backlog' }, htmx),
     );
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(isFullPage(html)).toBe(false);
     expect(html.indexOf('>Second<')).toBeLessThan(html.indexOf('>First<'));
-    expect(html).toContain('Saved: ICE 9.7, now rank #1.');
+    expect(html).toContain('Saved your scores: team ICE 9.7 from 1 scorer, now rank #1.');
 
     const plain = await app.request(
       `/w/ss/hypotheses/${first.id}/score`,
-      form({ impact: 1, confidence: 1, ease: 1, version: first.version, back: 'status=backlog&q=Fir' }),
+      form({ impact: 1, confidence: 1, ease: 1, back: 'status=backlog&q=Fir' }),
     );
     expect(plain.status).toBe(303);
     expect(plain.headers.get('location')).toBe(`/w/ss/backlog?status=backlog&q=Fir#h-${first.id}`);
-
-    // A stale version is refused: 409 with the current values, nothing overwritten.
-    const stale = await app.request(
-      `/w/ss/hypotheses/${first.id}/score`,
-      form({ impact: 9, confidence: 9, ease: 9, version: first.version, back: 'status=backlog' }, htmx),
-    );
-    expect(stale.status).toBe(409);
-    expect(await stale.text()).toContain('Someone else saved this hypothesis first');
     expect((await requireHypothesis(db, ws, first.id)).impact).toBe(1);
+
+    // The score is the member's own: saving again (no version needed) replaces only their own score.
+    const again = await app.request(
+      `/w/ss/hypotheses/${first.id}/score`,
+      form({ impact: 3, confidence: 1, ease: 1, version: 1, back: 'status=backlog' }, htmx),
+    );
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('from 1 scorer');
+    const mine = (await scoresOf(db, ws, [first.id])).get(first.id) ?? [];
+    expect(mine.map((m) => [m.userId, m.impact])).toEqual([[me.user.id, 3]]);
 
     const bad = await app.request(
       `/w/ss/hypotheses/${first.id}/score`,
-      form({ impact: 0, confidence: 9, ease: 9, version: first.version + 1, back: 'status=backlog' }, htmx),
+      form({ impact: 0, confidence: 9, ease: 9, back: 'status=backlog' }, htmx),
     );
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain('Impact must be a whole number from 1 to 10.');
+    expect((await requireHypothesis(db, ws, first.id)).impact).toBe(3);
   });
 
   it('moves along the lifecycle and refuses illegal moves with 409 naming the allowed ones', async () => {

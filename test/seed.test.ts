@@ -14,9 +14,13 @@ import {
 } from '../db/schema';
 import { seedDemoIfEmpty } from '../db/seed';
 import { memberWorkspace } from '../src/accounts/members';
+import { workspaceTrail } from '../src/audit/audit';
+import { batchItems, batchLoad, lastStartedBatch, listBatches, openBatch } from '../src/batches/batches';
+import { addWeeks, isoWeek, weekBounds } from '../src/batches/weeks';
 import { listHypotheses } from '../src/hypotheses/ranking';
 import { ListQuery } from '../src/hypotheses/schemas';
 import { listLearnings } from '../src/learnings/learnings';
+import { leversOf } from '../src/levers/levers';
 import { checklistScore } from '../src/metrics/north-star';
 import { freshDb } from './helpers';
 
@@ -85,6 +89,105 @@ describe('demo seed', () => {
     const followUp = hs.find((h) => h.parentId != null);
     expect(followUp).toMatchObject({ status: 'draft' });
     expect(hs.find((h) => h.id === followUp?.parentId)).toMatchObject({ status: 'done' });
+  });
+
+  it('puts the demo’s history in weekly batches, each started at its own week’s meeting', async () => {
+    const db = await freshDb();
+    const now = Date.now();
+    const ws = await seedDemoIfEmpty(db, now);
+    if (!ws) throw new Error('not seeded');
+    const thisWeek = isoWeek(now, ws.timeZone);
+    const all = await listBatches(db, ws);
+    // One batch a week, from this week back to the team's first.
+    expect(all.map((b) => b.week)).toEqual(Array.from({ length: 10 }, (_, k) => addWeeks(thisWeek, -k)));
+    const [open, last, ...older] = all;
+    if (!open || !last) throw new Error('no batches');
+
+    // This week's is being planned: one or two backlog items selected, with estimates, within capacity.
+    expect(open).toMatchObject({ week: thisWeek, startedAt: null });
+    expect((await openBatch(db, ws))?.id).toBe(open.id);
+    const planned = await batchItems(db, ws, open.id);
+    expect(planned.length).toBeGreaterThanOrEqual(1);
+    expect(planned.length).toBeLessThanOrEqual(2);
+    for (const h of planned) {
+      expect(h.status, h.title).toBe('selected');
+      expect(h.estimatedDays, h.title).toBeGreaterThan(0);
+    }
+    expect(batchLoad(open, planned).over).toBe(false);
+
+    // The past batches started at their week's meeting, with the experiments that started that week.
+    expect((await lastStartedBatch(db, ws))?.id).toBe(last.id);
+    for (const b of [last, ...older]) {
+      const { start, end } = weekBounds(b.week, ws.timeZone);
+      expect(b.startedAt, b.week).toBeGreaterThanOrEqual(start);
+      expect(b.startedAt, b.week).toBeLessThan(Math.min(end, now));
+      const items = await batchItems(db, ws, b.id);
+      expect(items.length, b.week).toBeGreaterThanOrEqual(1);
+      const load = batchLoad(b, items);
+      expect(load.over, b.week).toBe(false);
+      expect(b.capacityDays, b.week).toBeGreaterThanOrEqual(4);
+      expect(b.capacityDays, b.week).toBeLessThanOrEqual(12);
+      for (const h of items) {
+        expect(h.startedAt, h.title).toBe(b.startedAt);
+        expect(h.createdAt, h.title).toBeLessThan(h.selectedAt ?? 0);
+        expect(h.selectedAt, h.title).toBeLessThan(b.startedAt ?? 0);
+        // Last week's batch is running; every older batch's experiments have closed since.
+        if (b.id === last.id) expect(h.status, h.title).toBe('running');
+        else {
+          expect(h.status, h.title).toBe('done');
+          expect(h.closedAt, h.title).toBeGreaterThan(b.startedAt ?? 0);
+        }
+      }
+    }
+    // Each batch was recorded as planned and (but this week's) started, by the same domain functions.
+    const trail = await workspaceTrail(db, ws.id, { entity: 'batch', limit: 100 });
+    const actions = trail.events.map((e) => e.action);
+    expect(actions.filter((a) => a === 'create')).toHaveLength(10);
+    expect(actions.filter((a) => a === 'start')).toHaveLength(9);
+    expect(actions).toContain('update');
+
+    const hs = await db.orm.select().from(hypotheses).where(sql`${hypotheses.workspaceId} = ${ws.id}`);
+    const closed = hs.filter((h) => h.status === 'done');
+    // Every experiment went through a batch; no one is selected outside this week's.
+    expect(closed.every((h) => h.batchId != null)).toBe(true);
+    expect(hs.filter((h) => h.status === 'selected').every((h) => h.batchId === open.id)).toBe(true);
+    // The next meeting has something to review: results and drafts since the last one.
+    const since = last.startedAt ?? 0;
+    expect(closed.filter((h) => (h.closedAt ?? 0) > since).length).toBeGreaterThanOrEqual(1);
+    expect(hs.filter((h) => h.status === 'draft' && h.createdAt > since).length).toBeGreaterThanOrEqual(1);
+    // Closes spread over the weeks, so the insights charts have a series to draw.
+    const closeWeeks = new Set(closed.map((h) => isoWeek(h.closedAt ?? 0, ws.timeZone)));
+    expect(closeWeeks.size).toBeGreaterThanOrEqual(6);
+
+    // Each metric's value was refreshed weekly, this week's too: the meeting shows how it moved since last week.
+    const { start: monday } = weekBounds(thisWeek, ws.timeZone);
+    const metricTrail = await workspaceTrail(db, ws.id, { entity: 'metric', limit: 200 });
+    const ms = await db.orm.select().from(metrics).where(sql`${metrics.workspaceId} = ${ws.id}`);
+    for (const m of ms) {
+      const changes = metricTrail.events.filter(
+        (e) => e.entityId === m.id && e.action === 'update' && e.after && 'currentValue' in e.after,
+      );
+      expect(changes.length, m.name).toBeGreaterThanOrEqual(5);
+      const latest = changes[0];
+      expect(latest?.createdAt, m.name).toBeGreaterThanOrEqual(monday);
+      expect(latest?.createdAt, m.name).toBeLessThanOrEqual(now);
+      expect(latest?.after?.currentValue, m.name).toBe(m.currentValue);
+      expect(latest?.before?.currentValue, m.name).not.toBe(m.currentValue);
+    }
+
+    // Every input metric is a lever with closed experiments, wins and a mean ROTI behind it.
+    const levers = (await leversOf(db, ws)).filter((l) => l.tag === null);
+    expect(levers.map((l) => l.metricName)).toEqual([
+      'Activation rate',
+      'Invite conversion',
+      'Weekly sessions per team',
+    ]);
+    for (const l of levers) {
+      expect(l.closed, l.metricName).toBeGreaterThanOrEqual(3);
+      expect(l.wins, l.metricName).toBeGreaterThanOrEqual(1);
+      expect(l.meanRoti, l.metricName).not.toBeNull();
+      expect(l.effortRatio, l.metricName).not.toBeNull();
+    }
   });
 
   it('ranks the demo backlog with a tie on ICE broken by expected ROTI', async () => {

@@ -7,6 +7,9 @@ export type Nav =
   | 'home'
   | 'tree'
   | 'backlog'
+  | 'meeting'
+  | 'batches'
+  | 'insights'
   | 'new'
   | 'learnings'
   | 'metrics'
@@ -47,6 +50,8 @@ export function Layout(props: {
           <title>{ws ? `${props.title} · ${ws.name} · Lodestar` : `${props.title} · Lodestar`}</title>
           <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/assets/app.css" />
+          <link rel="stylesheet" href="/assets/meeting.css" />
+          <link rel="stylesheet" href="/assets/insights.css" />
           <script src="/assets/htmx.min.js" defer></script>
           <script src="/assets/app.js" defer></script>
         </head>
@@ -63,9 +68,12 @@ export function Layout(props: {
                 <>
                   <span class="ws-name">{ws.name}</span>
                   {link(`/w/${ws.slug}`, 'tree', 'North Star')}
+                  {link(`/w/${ws.slug}/meeting`, 'meeting', 'Meeting')}
+                  {link(`/w/${ws.slug}/batches`, 'batches', 'Batches')}
                   {link(`/w/${ws.slug}/backlog`, 'backlog', 'Backlog')}
                   {link(`/w/${ws.slug}/learnings`, 'learnings', 'Learnings')}
                   {link(`/w/${ws.slug}/metrics`, 'metrics', 'Metrics')}
+                  {link(`/w/${ws.slug}/insights`, 'insights', 'Insights')}
                   {link(`/w/${ws.slug}/members`, 'members', 'Members')}
                   {ws.role === 'owner' ? link(`/w/${ws.slug}/activity`, 'activity', 'Activity') : null}
                   {link(`/w/${ws.slug}/settings`, 'settings', 'Settings')}

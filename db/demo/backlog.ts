@@ -1,7 +1,8 @@
 import type { DemoStep } from './types';
 
-// The ideas waiting their turn: a ranked backlog, one idea parked, one rejected, and two drafts (one of
-// them a follow-up of the inconclusive digest experiment).
+// The ideas waiting their turn: a ranked backlog, one idea parked, one rejected, and four drafts to triage
+// at the next meeting (follow-ups of the inconclusive digest and the stopped Slack experiment, one drafted
+// from a learning, one new idea).
 
 export const BACKLOG: DemoStep[] = [
   // ---- Backlog: distinct ICE scores, and one tie (7.0) that expected ROTI breaks. ----
@@ -188,6 +189,42 @@ export const BACKLOG: DemoStep[] = [
       confidence: 3,
       ease: 5,
       estimatedDays: 5,
+      status: 'draft',
+    },
+  },
+  {
+    kind: 'follow-up',
+    parent: 'slack',
+    createdDaysAgo: 20,
+    fields: {
+      title: 'Hourly Slack message of mentions',
+      change: 'gather a member’s @mentions into one Slack message an hour instead of one message each',
+      rationale: (parentId) =>
+        `the direct messages (#${parentId}) hit Slack’s rate limit; one message an hour per member stays well under it`,
+      expectedLift: 8,
+      confidence: 5,
+      ease: 6,
+      estimatedDays: 3,
+    },
+  },
+  {
+    kind: 'hypothesis',
+    metric: 'invites',
+    source: 'preview',
+    createdDaysAgo: 1,
+    idea: {
+      title: 'Board preview in the invite email',
+      change: 'show a snapshot of the board in the invite email itself, above the accept button',
+      outcome: 'rise as invitees see what they are joining before they click',
+      expectedLift: 5,
+      rationale:
+        'the board preview on the acceptance page lifted invite conversion; the email is the step before',
+      tags: ['invites', 'lifecycle-email'],
+      owner: 'Marco Rossi',
+      impact: 5,
+      confidence: 5,
+      ease: 6,
+      estimatedDays: 2,
       status: 'draft',
     },
   },

@@ -4,14 +4,15 @@ import type { LearningStatus, Relation, Status } from '../schema';
 
 // The shape of the demo's content. The content names the metrics, learnings and hypotheses it refers to;
 // db/seed.ts walks it in order and turns those names into the ids the app gave them. Days count back from
-// the seed's `now`.
+// the Monday that starts the seed's current ISO week (so every weekly batch falls on the same weekday
+// whatever day the demo is seeded), and weeks count back from that week.
 
 /** The workspace's input metrics. */
 export type MetricKey = 'activation' | 'invites' | 'sessions';
 /** Learnings that later experiments build on, support, contradict or settle. */
-export type LearningKey = 'nextStep' | 'inviterChannel' | 'interviews' | 'copyLink';
+export type LearningKey = 'nextStep' | 'inviterChannel' | 'interviews' | 'copyLink' | 'preview';
 /** Hypotheses that later steps refer to. */
-export type HypothesisKey = 'digest';
+export type HypothesisKey = 'digest' | 'slack';
 
 /** A hypothesis as the team wrote it, without the ids the seed fills in. */
 export type Idea = Omit<HypothesisInput, 'metricId' | 'tags' | 'status' | 'parentId' | 'sourceLearningId'> & {
@@ -40,13 +41,33 @@ export type DemoHypothesis = {
   idea: Idea;
 };
 
-/** A hypothesis the team selected, ran and closed: the days of each step, and the result. */
-export type DemoExperiment = Omit<DemoHypothesis, 'kind' | 'createdDaysAgo' | 'moves'> & {
-  kind: 'experiment';
-  days: { created: number; selected: number; started: number; closed: number };
+/** How an experiment ended: closed this many days ago with this result. */
+export type DemoClose = {
+  daysAgo: number;
   result: DemoResult;
   /** Learnings whose status the team changed on the day of the close, in order. */
   settles?: [LearningKey, LearningStatus][];
+};
+
+/** A hypothesis the team selected into a weekly batch: it runs from the batch's start until it is closed. */
+export type DemoBatchItem = Omit<DemoHypothesis, 'kind' | 'moves'> & {
+  /** The estimate given when selecting it, for an idea written without one. */
+  estimateAtSelection?: number;
+  /** Without a close, it is still running (or, in this week's batch, still selected). */
+  close?: DemoClose;
+};
+
+/**
+ * One week's batch, picked at that week's prioritisation meeting (Monday morning) and started at its end.
+ * This week's batch (`weeksAgo: 0`) is still being planned: its items stay selected.
+ */
+export type DemoBatch = {
+  kind: 'batch';
+  weeksAgo: number;
+  capacityDays: number;
+  /** The capacity the team changed it to before starting it (a holiday, a conference). */
+  resizedTo?: number;
+  items: DemoBatchItem[];
 };
 
 /** A learning recorded outside an experiment (research, interviews). */
@@ -67,4 +88,4 @@ export type DemoFollowUp = {
 };
 
 /** One step of the demo's history; the seed takes them in order, so ids follow this order. */
-export type DemoStep = DemoHypothesis | DemoExperiment | DemoLearning | DemoFollowUp;
+export type DemoStep = DemoHypothesis | DemoBatch | DemoLearning | DemoFollowUp;

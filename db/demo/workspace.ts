@@ -78,3 +78,15 @@ export const INPUTS: Record<MetricKey, Partial<Omit<MetricInput, 'kind'>>> = {
     target: 12,
   },
 };
+
+/**
+ * What each metric read before today's value (the one above): when the team set it up, then at each Monday's
+ * meeting from nine weeks ago to last week. The seed records them as edits to the current value, so the
+ * trail has the history, and this week's update (today's value) is the change the meeting shows.
+ */
+export const VALUE_HISTORY: Record<MetricKey | 'northStar', number[]> = {
+  northStar: [1580, 1610, 1645, 1662, 1701, 1725, 1748, 1779, 1796, 1820],
+  activation: [27.6, 28, 28.9, 30.2, 30.4, 31, 31.2, 31.8, 32.1, 32],
+  invites: [21.7, 21.5, 21.4, 21.3, 21.6, 22.4, 23.9, 24.1, 24.3, 24.2],
+  sessions: [9, 9, 9.1, 9.1, 9.2, 9.2, 9.1, 9.3, 9.4, 9.2],
+};

@@ -1,4 +1,4 @@
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Workspace } from '../../db/schema';
@@ -29,38 +29,12 @@ import { MetricInput } from '../metrics/schemas';
 import { idParam, parse } from '../validation';
 import { WorkspaceInput } from '../workspaces/schemas';
 import { createWorkspace } from '../workspaces/workspaces';
+import { BadRequestError, errorJson, readJson } from './json';
+import { meetingApi } from './meeting';
 
 // The JSON API: the same domain functions as the pages, and one error shape for every refusal,
 // {"error":{"code","message","fields"?,"current"?}}. This sub-app has its own onError (it takes precedence
 // over the parent's for these routes) so that a 409 carries the current record and a 500 is still JSON.
-
-class BadRequestError extends Error {
-  readonly status = 400;
-  readonly code = 'bad_json';
-}
-
-type ErrorBody = { code: string; message: string; fields?: Record<string, string>; current?: unknown };
-
-const errorJson = (c: Context, status: ContentfulStatusCode, error: ErrorBody) => c.json({ error }, status);
-
-/**
- * The request body as a JSON object. Requiring the JSON content type also keeps plain HTML forms of other
- * sites from posting here (they cannot send it without a CORS preflight) once sessions exist.
- */
-async function readJson(c: Context): Promise<Record<string, unknown>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(type))
-    throw new BadRequestError('Send a JSON object with the header Content-Type: application/json.');
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    throw new BadRequestError('The request body is not valid JSON.');
-  }
-  if (body === null || typeof body !== 'object' || Array.isArray(body))
-    throw new BadRequestError('The request body must be a JSON object.');
-  return body as Record<string, unknown>;
-}
 
 export function apiRoutes(deps: Deps) {
   const { db } = deps;
@@ -149,8 +123,13 @@ export function apiRoutes(deps: Deps) {
     const ws = c.get('workspace');
     const id = idParam(c.req.param('id'));
     // An id outside the workspace is a 404 whatever the body holds (checked before the body is judged).
-    await requireHypothesis(db, ws, id);
+    const before = await requireHypothesis(db, ws, id);
     const body = await readJson(c);
+    // A client may send back the record it read, whose scores are the team's means (6.5 is not a score a
+    // member can give): a score equal to the team's is "unchanged", not the caller's own score. Your own
+    // scores go through PUT …/my-score, or here as whole numbers that differ from the means.
+    for (const k of ['impact', 'confidence', 'ease'] as const)
+      if (typeof body[k] === 'number' && body[k] === before[k]) delete body[k];
     const patch = parse(HypothesisPatch, body);
     // A client may send back the whole record it read; a changed status, though, is a transition.
     if (body.status !== undefined) {
@@ -183,6 +162,9 @@ export function apiRoutes(deps: Deps) {
     const query = parse(LearningQuery, c.req.query());
     return c.json({ items: await listLearnings(db, c.get('workspace'), query) });
   });
+
+  // The weekly meeting: levers, batches and everyone's own scores.
+  meetingApi(api, deps, hypothesisJson);
 
   // Unknown API addresses answer in the API's shape, not with the HTML 404 page.
   api.all('*', (c) =>

@@ -17,13 +17,21 @@ export type EventLike = {
 };
 
 export type ChangeRow = { field: string; label: string; before: string; after: string };
-export type Description = { summary: string; rows: ChangeRow[] };
+/**
+ * The sentence, the rows of what changed, and the batch the sentence names (`text` is the part of the
+ * summary that names it, which a page links to the batch).
+ */
+export type Description = { summary: string; rows: ChangeRow[]; link?: BatchLink };
+export type BatchLink = { text: string; batchId: number };
 
 const SCORE_FIELDS = new Set(['impact', 'confidence', 'ease', 'ice', 'expectedRoti']);
 /** Values derived from others: named in a row, but not as something the person edited. */
 const DERIVED = new Set(['ice', 'expectedRoti', 'lift', 'roti']);
-/** Context carried along (the title of the experiment a learning was linked to), never a change itself. */
-const CONTEXT = new Set(['hypothesisTitle', 'userId']);
+/**
+ * Context carried along (the title of the experiment a learning was linked to, the batch a move went
+ * through: the sentence names it), never a change itself.
+ */
+const CONTEXT = new Set(['hypothesisTitle', 'userId', 'batchId']);
 
 const ENTITY_WORDS: Record<string, string> = {
   hypothesis: 'Hypothesis',
@@ -33,6 +41,7 @@ const ENTITY_WORDS: Record<string, string> = {
   invite: 'Invite',
   token: 'API token',
   workspace: 'Workspace',
+  batch: 'Batch',
 };
 
 /** What kind of thing an event is about, as a word ("Hypothesis", "Member"). */
@@ -113,9 +122,109 @@ function scoresText(after: Row, opts: DescribeOptions): string {
   return `, scored ${parts.join(' · ')}${ice}`;
 }
 
-function hypothesisSummary(e: EventLike, opts: DescribeOptions): string {
+type Scores = { impact: number; confidence: number; ease: number };
+
+function scoresOf(v: unknown): Scores | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const { impact, confidence, ease } = v as Row;
+  return typeof impact === 'number' && typeof confidence === 'number' && typeof ease === 'number'
+    ? { impact, confidence, ease }
+    : undefined;
+}
+
+const ICE_PARTS = ['impact', 'confidence', 'ease'] as const;
+
+/**
+ * A member's own score (everyone scores): what they gave, what they had given before, and how it moved the
+ * team's ICE — "Scored Impact 7, Confidence 6, Ease 8 (was 5/5/5) — team ICE 6.3 → 6.8".
+ */
+function scoreSummary(e: EventLike, opts: DescribeOptions): string {
+  const mine = scoresOf(e.after?.mine);
+  if (!mine) return 'Scored';
+  const was = scoresOf(e.before?.mine);
+  const given = ICE_PARTS.map((k) => `${fieldLabel(k)} ${formatValue(k, mine[k], opts)}`).join(', ');
+  const previous = was
+    ? `was ${ICE_PARTS.map((k) => formatValue(k, was[k], opts)).join('/')}`
+    : 'first score';
+  const from = e.before?.ice;
+  const to = e.after?.ice;
+  const team =
+    typeof to !== 'number'
+      ? ''
+      : typeof from === 'number' && formatValue('ice', from, opts) !== formatValue('ice', to, opts)
+        ? ` — team ICE ${formatValue('ice', from, opts)} → ${formatValue('ice', to, opts)}`
+        : ` — team ICE stays ${formatValue('ice', to, opts)}`;
+  return `Scored ${given} (${previous})${team}`;
+}
+
+/** The member's own scores that changed, then the team's ICE, as rows. */
+function scoreRows(e: EventLike, opts: DescribeOptions): ChangeRow[] {
+  const mine = scoresOf(e.after?.mine);
+  const was = scoresOf(e.before?.mine);
+  const rows: ChangeRow[] = [];
+  for (const k of ICE_PARTS) {
+    const before = formatValue(k, was?.[k], opts);
+    const after = formatValue(k, mine?.[k], opts);
+    if (before !== after) rows.push({ field: `mine.${k}`, label: `${fieldLabel(k)} (own)`, before, after });
+  }
+  const before = formatValue('ice', e.before?.ice, opts);
+  const after = formatValue('ice', e.after?.ice, opts);
+  if (before !== after) rows.push({ field: 'ice', label: fieldLabel('teamIce'), before, after });
+  return rows;
+}
+
+/** "the batch for Week 47 · 16–22 Nov 2026" (or "batch #5" when only its id was recorded). */
+function batchName(side: Row): string | undefined {
+  if (typeof side.week === 'string') return `the batch for ${formatValue('week', side.week)}`;
+  if (typeof side.batchId === 'number') return `batch #${side.batchId}`;
+  return undefined;
+}
+
+const days = (n: unknown) => `${formatValue('estimatedDays', n)} ${n === 1 ? 'day' : 'days'}`;
+
+/** A move along the lifecycle; moves into, out of and through a batch name the batch. */
+function transitionSummary(e: EventLike): { summary: string; link?: BatchLink } {
   const a = e.after ?? {};
   const b = e.before ?? {};
+  const moved = `Moved from ${formatValue('status', b.status)} to ${formatValue('status', a.status)}`;
+  const linked = (summary: string, name: string, side: Row) => ({
+    summary,
+    ...(typeof side.batchId === 'number' ? { link: { text: name, batchId: side.batchId } } : {}),
+  });
+  if (a.status === 'selected') {
+    const name = batchName(a);
+    if (!name) return { summary: moved };
+    const estimate =
+      typeof a.estimatedDays !== 'number'
+        ? ''
+        : typeof b.estimatedDays === 'number'
+          ? ` (estimate changed from ${days(b.estimatedDays)} to ${days(a.estimatedDays)})`
+          : ` (estimate set to ${days(a.estimatedDays)})`;
+    return linked(`Selected into ${name}${estimate}`, name, a);
+  }
+  if (b.status === 'selected' && a.status === 'running') {
+    const name = batchName(a);
+    return name ? linked(`Started with ${name}`, name, a) : { summary: moved };
+  }
+  if (b.status === 'selected') {
+    const name = batchName(b);
+    if (!name) return { summary: moved };
+    const where =
+      a.status === 'backlog' ? 'back to the backlog' : `now ${formatValue('status', a.status).toLowerCase()}`;
+    return linked(`Taken out of ${name}, ${where}`, name, b);
+  }
+  return { summary: moved };
+}
+
+/** A move's rows; a start names its batch without a "Batch" row (it was in that batch all along). */
+function transitionRows(e: EventLike, opts: DescribeOptions): ChangeRow[] {
+  const rows = changeRows(e, opts);
+  const through = e.before?.status === 'selected' && e.after?.status === 'running';
+  return through ? rows.filter((r) => r.field !== 'week') : rows;
+}
+
+function hypothesisSummary(e: EventLike, opts: DescribeOptions): string {
+  const a = e.after ?? {};
   switch (e.action) {
     case 'create': {
       const origin =
@@ -130,8 +239,10 @@ function hypothesisSummary(e: EventLike, opts: DescribeOptions): string {
       const keys = Object.keys(a);
       return keys.length && keys.every((k) => SCORE_FIELDS.has(k)) ? 'Rescored' : edited(e);
     }
+    case 'score':
+      return scoreSummary(e, opts);
     case 'transition':
-      return `Moved from ${formatValue('status', b.status)} to ${formatValue('status', a.status)}`;
+      return transitionSummary(e).summary;
     case 'close': {
       const roti = typeof a.roti === 'number' ? `, ROTI ${formatValue('roti', a.roti)} per person-day` : '';
       return `Closed as ${formatValue('result', a.result)}${roti}`;
@@ -177,6 +288,39 @@ function learningSummary(e: EventLike): string {
   }
 }
 
+const personDays = (n: unknown) => `${formatValue('capacityDays', n)} person-${n === 1 ? 'day' : 'days'}`;
+
+/** A weekly batch: planned (with its capacity), resized, started (what it holds against its capacity). */
+function batchSummary(e: EventLike): string {
+  const a = e.after ?? {};
+  const b = e.before ?? {};
+  const name = batchName(a) ?? 'the batch';
+  switch (e.action) {
+    case 'create':
+      return `Planned ${name} with a capacity of ${personDays(a.capacityDays)}`;
+    case 'update':
+      return typeof a.capacityDays === 'number'
+        ? `Changed the capacity from ${personDays(b.capacityDays)} to ${personDays(a.capacityDays)}`
+        : edited(e, 'Changed');
+    case 'start': {
+      const items = typeof a.items === 'number' ? a.items : 0;
+      const planned = typeof a.plannedDays === 'number' ? a.plannedDays : undefined;
+      const capacity = typeof a.capacityDays === 'number' ? a.capacityDays : undefined;
+      const load =
+        planned === undefined
+          ? ''
+          : capacity === undefined
+            ? `, ${personDays(planned)} planned`
+            : `, ${formatValue('plannedDays', planned)} of ${personDays(capacity)} planned${
+                planned > capacity ? ` (${formatValue('plannedDays', planned - capacity)} over capacity)` : ''
+              }`;
+      return `Started ${name}: ${items} ${items === 1 ? 'experiment' : 'experiments'} now running${load}`;
+    }
+    default:
+      return fieldLabel(e.action);
+  }
+}
+
 function accountSummary(e: EventLike): string {
   const a = e.after ?? {};
   const b = e.before ?? {};
@@ -208,6 +352,16 @@ function accountSummary(e: EventLike): string {
   }
 }
 
+/** The batch an event is about or went through, with the words of the summary that name it. */
+function batchLink(e: EventLike, summary: string): BatchLink | undefined {
+  if (e.entity === 'batch') {
+    const name = batchName(e.after ?? {});
+    return name && summary.includes(name) ? { text: name, batchId: e.entityId } : undefined;
+  }
+  if (e.entity === 'hypothesis' && e.action === 'transition') return transitionSummary(e).link;
+  return undefined;
+}
+
 /** One event as a sentence and the rows of what changed. */
 export function describeEvent(e: EventLike, opts: DescribeOptions = {}): Description {
   const summary =
@@ -217,9 +371,20 @@ export function describeEvent(e: EventLike, opts: DescribeOptions = {}): Descrip
         ? metricSummary(e)
         : e.entity === 'learning'
           ? learningSummary(e)
-          : accountSummary(e);
-  // A creation or a deletion is the record itself, and a link is said in its sentence: their fields are
-  // not "changes". Everything else lists field by field what moved.
-  const rows = ['create', 'delete', 'link'].includes(e.action) ? [] : changeRows(e, opts);
-  return { summary, rows };
+          : e.entity === 'batch'
+            ? batchSummary(e)
+            : accountSummary(e);
+  // A creation or a deletion is the record itself, a link is said in its sentence, and so is what a batch
+  // started with: their fields are not "changes". A score lists the member's own values and the team's ICE.
+  // Everything else lists field by field what moved.
+  const rows =
+    ['create', 'delete', 'link'].includes(e.action) || (e.entity === 'batch' && e.action === 'start')
+      ? []
+      : e.entity === 'hypothesis' && e.action === 'score'
+        ? scoreRows(e, opts)
+        : e.entity === 'hypothesis' && e.action === 'transition'
+          ? transitionRows(e, opts)
+          : changeRows(e, opts);
+  const link = batchLink(e, summary);
+  return link ? { summary, rows, link } : { summary, rows };
 }

@@ -1,4 +1,5 @@
 import type { IceMode } from '../../db/schema';
+import { weekLabel } from '../batches/weeks';
 import { STATUS_LABELS } from '../hypotheses/lifecycle';
 
 // One recorded value as a team member reads it ("Expected lift: +5%", "2025-03-14 09:05 CET"): the field
@@ -11,6 +12,8 @@ export type DescribeOptions = {
   timeZone?: string;
   /** The name of a metric by id, to show "Activation rate" instead of "#3". */
   metricName?: (id: number) => string | undefined;
+  /** The address of a batch's page, to link the batch an event names. */
+  batchHref?: (id: number) => string;
 };
 
 export const TEXT_MAX = 80;
@@ -67,6 +70,12 @@ const LABELS: Record<string, string> = {
   iceMode: 'ICE mode',
   slug: 'Address',
   timeZone: 'Time zone',
+  week: 'Batch',
+  batchId: 'Batch',
+  capacityDays: 'Capacity (person-days)',
+  plannedDays: 'Planned person-days',
+  items: 'Experiments',
+  teamIce: 'Team ICE',
 };
 
 const TIMES = new Set([
@@ -139,6 +148,7 @@ export function formatValue(key: string, value: unknown, opts: DescribeOptions =
   }
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'string') {
+    if (key === 'week') return weekLabel(value);
     if (key === 'status') return STATUS_LABELS[value as keyof typeof STATUS_LABELS] ?? value;
     if (key === 'iceMode')
       return value === 'product' ? 'product (I × C × E)' : value === 'mean' ? 'mean of I, C, E' : value;

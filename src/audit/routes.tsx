@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { type AuditEvent, hypotheses, learnings, metrics, type Workspace } from '../../db/schema';
+import { type AuditEvent, batches, hypotheses, learnings, metrics, type Workspace } from '../../db/schema';
 import {
   type ActivityEntry,
   ActivityPage,
@@ -9,6 +9,7 @@ import {
   TRAIL_ENTITIES,
 } from '../../views/audit/activity';
 import { requireRole } from '../accounts/auth';
+import { weekLabel } from '../batches/weeks';
 import type { AppEnv, Deps } from '../env';
 import { respond } from '../htmx';
 import { listMetrics } from '../metrics/metrics';
@@ -54,8 +55,8 @@ async function withSubjects(deps: Deps, ws: Workspace, events: AuditEvent[]): Pr
   const ids = (entity: string) => [
     ...new Set(events.filter((e) => e.entity === entity).map((e) => e.entityId)),
   ];
-  const [hs, ms, ls] = [ids('hypothesis'), ids('metric'), ids('learning')];
-  const [hRows, mRows, lRows] = await Promise.all([
+  const [hs, ms, ls, bs] = [ids('hypothesis'), ids('metric'), ids('learning'), ids('batch')];
+  const [hRows, mRows, lRows, bRows] = await Promise.all([
     hs.length
       ? db.orm
           .select({ id: hypotheses.id, title: hypotheses.title })
@@ -74,6 +75,13 @@ async function withSubjects(deps: Deps, ws: Workspace, events: AuditEvent[]): Pr
           .from(learnings)
           .where(and(eq(learnings.workspaceId, ws.id), inArray(learnings.id, ls)))
       : [],
+    // A batch is named by its week (a capacity change records only the capacity).
+    bs.length
+      ? db.orm
+          .select({ id: batches.id, week: batches.week })
+          .from(batches)
+          .where(and(eq(batches.workspaceId, ws.id), inArray(batches.id, bs)))
+      : [],
   ]);
   const base = `/w/${ws.slug}`;
   const live = new Map<string, { name: string; href: string }>();
@@ -90,6 +98,8 @@ async function withSubjects(deps: Deps, ws: Workspace, events: AuditEvent[]): Pr
       name: l.statement,
       href: `${base}/learnings?q=${encodeURIComponent(l.statement.slice(0, 60))}#l-${l.id}`,
     });
+  for (const b of bRows)
+    live.set(`batch:${b.id}`, { name: weekLabel(b.week), href: `${base}/batches/${b.id}` });
   return events.map((event) => {
     const found = live.get(`${event.entity}:${event.entityId}`);
     if (found) return { event, ...found };

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import {
+  batches,
   type Hypothesis,
   hypotheses,
   hypothesisTags,
@@ -211,26 +212,40 @@ export async function updateHypothesis(
       .from(hypotheses)
       .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, id)));
     if (!current) return { kind: 'missing' as const };
+    const user = currentUser();
+    const scored = patch.impact !== undefined || patch.confidence !== undefined || patch.ease !== undefined;
+    // A signed-in member's scores are compared with their own, not with the team's means.
+    const [mine] =
+      scored && user
+        ? await tx
+            .select()
+            .from(memberScores)
+            .where(and(eq(memberScores.hypothesisId, id), eq(memberScores.userId, user.userId)))
+        : [];
     if (current.version !== patch.version) {
       // A repeat of a save that already happened (a double submit, a retried request) changes nothing, so
       // it is not a conflict: only a stale save that would overwrite someone else's values is refused.
-      return sameValues(current, await tagsOf(tx, id), patch)
+      return sameValues(
+        user && mine ? { ...current, ...scoresOnly(mine) } : current,
+        await tagsOf(tx, id),
+        patch,
+      )
         ? { kind: 'ok' as const }
         : { kind: 'stale' as const };
     }
+    if (scored && user && current.status === 'done') return { kind: 'closed' as const };
+    // An identical save (the record sent back as it is) writes nothing and keeps the version.
+    if (sameValues(user && mine ? { ...current, ...scoresOnly(mine) } : current, await tagsOf(tx, id), patch))
+      return { kind: 'ok' as const };
     if (patch.metricId != null && patch.metricId !== current.metricId)
       await checkTargetMetric(tx, ws, patch.metricId);
     const { version: _v, tags, impact, confidence, ease, ...fields } = patch;
     let base = current;
     // Scores in an edit are the editor's own scores (everyone scores): they move the team's means, which the
     // row then holds. Without a signed-in user (the command line, the seed) they are the row's scores.
-    const user = currentUser();
-    const scored = impact !== undefined || confidence !== undefined || ease !== undefined;
+    const changes = stripUndefined(scored && !user ? { ...fields, impact, confidence, ease } : fields);
+    const moreToSave = tags !== undefined || Object.keys(changes).length > 0;
     if (scored && user) {
-      const [mine] = await tx
-        .select()
-        .from(memberScores)
-        .where(and(eq(memberScores.hypothesisId, id), eq(memberScores.userId, user.userId)));
       const start = mine ?? {
         impact: Math.round(current.impact),
         confidence: Math.round(current.confidence),
@@ -249,9 +264,8 @@ export async function updateHypothesis(
         now,
       );
     }
-    const changes = stripUndefined(scored && !user ? { ...fields, impact, confidence, ease } : fields);
     // A save that only rescored is complete once the member's score is in.
-    if (scored && user && !tags && Object.keys(changes).length === 0) return { kind: 'ok' as const };
+    if (!moreToSave && scored && user) return { kind: 'ok' as const };
     const merged = { ...base, ...changes };
     const [updated] = await tx
       .update(hypotheses)
@@ -275,8 +289,20 @@ export async function updateHypothesis(
   if (outcome.kind === 'missing') throw new NotFoundError(`No hypothesis #${id} in this workspace.`);
   const fresh = await requireHypothesis(db, ws, id);
   if (outcome.kind === 'stale') throw staleVersion(fresh);
+  if (outcome.kind === 'closed')
+    throw new ConflictError(
+      'This experiment is closed: it keeps the scores it closed with, which calibration compares with what happened.',
+      'conflict',
+      fresh,
+    );
   return fresh;
 }
+
+const scoresOnly = (s: { impact: number; confidence: number; ease: number }) => ({
+  impact: s.impact,
+  confidence: s.confidence,
+  ease: s.ease,
+});
 
 function sameValues(current: Hypothesis, tags: string[], patch: HypothesisPatch): boolean {
   const { version: _v, tags: newTags, ...fields } = patch;
@@ -320,8 +346,17 @@ export async function transitionHypothesis(
     }
     const stamp = TIMESTAMP_ON_ENTRY[to];
     const entered = stamp ? { [stamp]: now } : {};
-    // Leaving a batch before it runs (deselect, park) frees its place in that batch.
+    // Leaving a batch before it runs (deselect, park) frees its place in that batch; the trail names the
+    // batch it left, or the one it started with.
     const leaves = current.status === 'selected' && to !== 'running' ? { batchId: null } : {};
+    const [batch] =
+      current.status === 'selected' && current.batchId != null
+        ? await tx
+            .select({ id: batches.id, week: batches.week })
+            .from(batches)
+            .where(eq(batches.id, current.batchId))
+        : [];
+    const inBatch = batch ? { batchId: batch.id, week: batch.week } : {};
     await tx
       .update(hypotheses)
       .set({ status: to, ...entered, ...leaves, version: current.version + 1, updatedAt: now })
@@ -333,8 +368,8 @@ export async function transitionHypothesis(
         entity: 'hypothesis',
         entityId: id,
         action: 'transition',
-        before: { status: current.status },
-        after: { status: to, ...entered },
+        before: { status: current.status, ...(to !== 'running' ? inBatch : {}) },
+        after: { status: to, ...entered, ...(to === 'running' ? inBatch : {}) },
       },
       now,
     );

@@ -90,7 +90,10 @@ export async function putMemberScore(
   const team = await teamColumns(tx, ws, current);
   const [updated] = await tx
     .update(hypotheses)
-    .set({ ...team, version: current.version + 1, updatedAt: now })
+    // The version is not bumped: it guards the hypothesis's own fields against lost updates, and a member's
+    // score overwrites nobody's (each has their own row). Bumping it would make every edit form open during
+    // the meeting stale the moment anyone else scored.
+    .set({ ...team, updatedAt: now })
     .where(eq(hypotheses.id, current.id))
     .returning();
   if (!updated) throw new Error('hypothesis vanished inside its own transaction');
@@ -120,7 +123,7 @@ export async function putMemberScore(
 
 /**
  * A member's own scores for a hypothesis. Members never overwrite each other here (each has their own
- * row), so no version is needed; a closed experiment keeps the scores it closed with (409).
+ * row), so no version is needed (and none is bumped); a closed experiment keeps the scores it closed with (409).
  */
 export async function setMyScore(
   db: Db,

@@ -11,9 +11,10 @@ import {
   DetailPage,
   type DetailProps,
 } from '../../views/hypotheses/detail';
-import { hypothesisValues, LearningsPanel } from '../../views/hypotheses/form';
+import { editValues, LearningsPanel, myFormScores } from '../../views/hypotheses/form';
 import { HISTORY_LIMIT } from '../../views/hypotheses/history';
 import { NewHypothesisPage } from '../../views/hypotheses/new';
+import { HintPartials } from '../../views/levers/hints';
 import { requireRole } from '../accounts/auth';
 import type { MemberWorkspace } from '../accounts/members';
 import { hypothesisHistory } from '../audit/audit';
@@ -21,16 +22,20 @@ import type { AppEnv, Deps } from '../env';
 import { ConflictError, type FieldErrors, ValidationError } from '../errors';
 import { isHtmx, respond } from '../htmx';
 import { learningsForClose, learningsForMetric, learningsOfHypothesis } from '../learnings/learnings';
+import { hintFor } from '../levers/hints';
+import { leverRotiByMetric } from '../levers/levers';
 import { activeInputs, requireMetric } from '../metrics/metrics';
 import { idParam, parse, readForm } from '../validation';
 import { closeHypothesis, followUpFromHypothesis } from './close';
 import {
   createHypothesis,
+  getHypothesis,
   type HypothesisWithTags,
   requireHypothesis,
   transitionHypothesis,
   updateHypothesis,
 } from './hypotheses';
+import { type MemberScoreRow, scoresOf, setMyScore } from './member-scores';
 import { listHypotheses, rankOf } from './ranking';
 import {
   CloseInput,
@@ -40,6 +45,18 @@ import {
   ScoreInput,
   TransitionInput,
 } from './schemas';
+
+/** A member's own scores from the backlog row: no version, since nobody else's scores can be overwritten. */
+const MyScoreInput = ScoreInput.omit({ version: true });
+
+/** The signed-in member a page request runs as (pages are only served to signed-in members). */
+function memberId(c: Context<AppEnv>): number {
+  const user = c.get('user');
+  if (!user) throw new Error('a /w/ page ran without a signed-in user');
+  return user.id;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 type Body = Record<string, string | File | (string | File)[]>;
 
@@ -91,19 +108,27 @@ export function hypothesisRoutes({ db }: Deps) {
   const app = new Hono<AppEnv>();
 
   async function detailProps(
+    c: Context<AppEnv>,
     ws: MemberWorkspace,
     h: HypothesisWithTags,
     extra: Partial<DetailProps> = {},
   ): Promise<DetailProps> {
-    const [metric, inputs, rank, linked, metricLearnings, closeLearnings, history] = await Promise.all([
-      requireMetric(db, ws, h.metricId),
-      activeInputs(db, ws),
-      rankOf(db, ws, h.id),
-      learningsOfHypothesis(db, ws, h.id),
-      learningsForMetric(db, ws, h.metricId, 20),
-      h.status === 'running' ? learningsForClose(db, ws, h.metricId) : Promise.resolve([]),
-      hypothesisHistory(db, ws.id, h, HISTORY_LIMIT),
-    ]);
+    const userId = memberId(c);
+    const [metric, inputs, rank, linked, metricLearnings, closeLearnings, history, scores, hint] =
+      await Promise.all([
+        requireMetric(db, ws, h.metricId),
+        activeInputs(db, ws),
+        rankOf(db, ws, h.id),
+        learningsOfHypothesis(db, ws, h.id),
+        learningsForMetric(db, ws, h.metricId, 20),
+        h.status === 'running' ? learningsForClose(db, ws, h.metricId) : Promise.resolve([]),
+        hypothesisHistory(db, ws.id, h, HISTORY_LIMIT),
+        scoresOf(db, ws, [h.id]),
+        // The hints follow the metric the edit form holds (it may be a refused save's other metric).
+        hintFor(db, ws, Number(extra.edit?.values.metricId) || h.metricId),
+      ]);
+    const teamScores: MemberScoreRow[] = scores.get(h.id) ?? [];
+    const mine = teamScores.find((s) => s.userId === userId);
     const family = await db.orm
       .select({
         id: hypotheses.id,
@@ -134,8 +159,11 @@ export function hypothesisRoutes({ db }: Deps) {
       parent,
       children: family,
       history,
-      edit: emptyForm(hypothesisValues(h)),
+      edit: emptyForm(editValues(h, mine)),
       close: emptyForm(closeDefaults(h)),
+      scores: teamScores,
+      userId,
+      hint,
       ...extra,
     };
   }
@@ -145,7 +173,7 @@ export function hypothesisRoutes({ db }: Deps) {
     if (!(e instanceof ConflictError || e instanceof ValidationError)) throw e;
     const h = await requireHypothesis(db, ws, id);
     const message = e instanceof ValidationError ? Object.values(e.fields).join(' ') : e.message;
-    return detail(c, await detailProps(ws, h, { alert: { tone: 'warn', message } }), e.status);
+    return detail(c, await detailProps(c, ws, h, { alert: { tone: 'warn', message } }), e.status);
   }
 
   const detail = (c: Context<AppEnv>, props: DetailProps, status: 200 | 409 | 422 = 200) =>
@@ -157,8 +185,8 @@ export function hypothesisRoutes({ db }: Deps) {
 
   // ---- backlog -------------------------------------------------------------------------------------
 
-  async function backlogView(ws: MemberWorkspace, q: ListQuery) {
-    const [{ items, total }, inputs, tagRows] = await Promise.all([
+  async function backlogView(c: Context<AppEnv>, ws: MemberWorkspace, q: ListQuery) {
+    const [{ items, total }, inputs, tagRows, levers] = await Promise.all([
       listHypotheses(db, ws, q),
       activeInputs(db, ws),
       db.orm
@@ -167,22 +195,39 @@ export function hypothesisRoutes({ db }: Deps) {
         .where(eq(hypothesisTags.workspaceId, ws.id))
         .orderBy(asc(hypothesisTags.tag))
         .limit(200),
+      leverRotiByMetric(db, ws),
     ]);
-    return { ws, q, items, total, inputs, tags: tagRows.map((t) => t.tag) };
+    const scores = await scoresOf(
+      db,
+      ws,
+      items.map((i) => i.id),
+    );
+    return {
+      ws,
+      q,
+      items,
+      total,
+      inputs,
+      tags: tagRows.map((t) => t.tag),
+      scores,
+      levers,
+      userId: memberId(c),
+    };
   }
 
   app.get('/w/:slug/backlog', async (c) => {
     const ws = c.get('workspace');
     const q = backlogListQuery(c.req.query());
-    const view = await backlogView(ws, q);
+    const view = await backlogView(c, ws, q);
     return respond(c, {
       page: () => <BacklogPage {...view} />,
       fragment: () => <BacklogResults {...view} />,
     });
   });
 
-  // Inline rescoring: the htmx request gets the re-ranked list (the row moves to its new rank); without
-  // JavaScript the same form posts and is redirected back to the same view of the backlog.
+  // Inline rescoring saves the member's own scores (everyone scores; the row shows the team's means). The htmx
+  // request gets the re-ranked list (the row moves to its new rank); without JavaScript the same form posts
+  // and is redirected back to the same view of the backlog. No version: members never overwrite each other.
   app.post('/w/:slug/hypotheses/:id/score', async (c) => {
     const ws = c.get('workspace');
     const id = idParam(c.req.param('id'));
@@ -192,13 +237,14 @@ export function hypothesisRoutes({ db }: Deps) {
     let notice: RowNotice;
     let status: 200 | 409 | 422 = 200;
     try {
-      const input = parse(ScoreInput, body);
-      const h = await updateHypothesis(db, ws, id, input);
-      const rank = await rankOf(db, ws, id, q.sort);
+      const input = parse(MyScoreInput, body);
+      const h = await setMyScore(db, ws, id, memberId(c), input);
+      const [rank, scores] = await Promise.all([rankOf(db, ws, id, q.sort), scoresOf(db, ws, [id])]);
+      const n = scores.get(id)?.length ?? 0;
       notice = {
         id,
         tone: 'ok',
-        message: `Saved: ICE ${fmtIce(h.ice, ws.iceMode)}${rank ? `, now rank #${rank}` : ''}.`,
+        message: `Saved your scores: team ICE ${fmtIce(h.ice, ws.iceMode)} from ${plural(n, 'scorer')}${rank ? `, now rank #${rank}` : ''}.`,
       };
       if (!isHtmx(c)) return c.redirect(`/w/${ws.slug}/backlog?${backlogQuery(q)}#h-${id}`, 303);
     } catch (e) {
@@ -207,11 +253,11 @@ export function hypothesisRoutes({ db }: Deps) {
         notice = { id, tone: 'error', message: `Not saved. ${Object.values(e.fields).join(' ')}` };
         status = 422;
       } else if (e instanceof ConflictError) {
-        notice = { id, tone: 'warn', message: e.message };
+        notice = { id, tone: 'warn', message: `Not saved. ${e.message}` };
         status = 409;
       } else throw e;
     }
-    const view = await backlogView(ws, q);
+    const view = await backlogView(c, ws, q);
     return respond(
       c,
       {
@@ -228,8 +274,11 @@ export function hypothesisRoutes({ db }: Deps) {
     const inputs = await activeInputs(db, ws);
     const metricId = Number(form.values.metricId);
     const metric = inputs.find((m) => m.id === metricId);
-    const learnings = metric ? await learningsForMetric(db, ws, metric.id) : [];
-    return { ws, inputs, form, metric, learnings };
+    const [learnings, hint] = await Promise.all([
+      metric ? learningsForMetric(db, ws, metric.id) : Promise.resolve([]),
+      hintFor(db, ws, metric?.id),
+    ]);
+    return { ws, inputs, form, metric, learnings, hint };
   }
 
   // Viewers are refused the page (403) rather than shown a form whose POST would be refused.
@@ -237,10 +286,16 @@ export function hypothesisRoutes({ db }: Deps) {
     const ws = c.get('workspace');
     const metricId = c.req.query('metricId') ?? '';
     const props = await newPage(ws, emptyForm({ metricId, impact: '5', confidence: '5', ease: '5' }));
-    // htmx asks for the learnings panel when the chosen input metric changes.
+    // htmx asks for the learnings panel when the chosen input metric changes (on this form and on the edit
+    // form); the calibration hints beside Confidence and the estimate come along in the same answer.
     return respond(c, {
       page: () => <NewHypothesisPage {...props} />,
-      fragment: () => <LearningsPanel ws={ws} metric={props.metric} learnings={props.learnings} />,
+      fragment: () => (
+        <>
+          <LearningsPanel ws={ws} metric={props.metric} learnings={props.learnings} />
+          <HintPartials ws={ws} metric={props.metric} hint={props.hint} />
+        </>
+      ),
     });
   });
 
@@ -273,21 +328,49 @@ export function hypothesisRoutes({ db }: Deps) {
     const key = c.req.query('done') ?? '';
     const done = DONE[key];
     // A fresh follow-up opens with its edit form: it is a prefill to rewrite, not a finished hypothesis.
-    const extra = done ? { alert: { tone: 'ok' as const, message: done }, openEdit: key === 'followup' } : {};
-    return detail(c, await detailProps(ws, h, extra));
+    // ?edit=1 opens the edit form (the "you have not scored this yet" prompt links there).
+    const openEdit = key === 'followup' || c.req.query('edit') === '1';
+    const extra = done ? { alert: { tone: 'ok' as const, message: done }, openEdit } : { openEdit };
+    return detail(c, await detailProps(c, ws, h, extra));
   });
+
+  /**
+   * A member who has not scored gets the team's rounded means prefilled as "your scores". Saving an edit
+   * with them untouched (a title fix) must not make that member a scorer and move the team's means, so those
+   * fields are left out of the patch; any changed score makes all three theirs.
+   */
+  async function untouchedPrefill(
+    ws: MemberWorkspace,
+    id: number,
+    c: Context<AppEnv>,
+    body: Body,
+  ): Promise<Body> {
+    const own = (await scoresOf(db, ws, [id])).get(id)?.some((m) => m.userId === memberId(c));
+    const h = own ? undefined : await getHypothesis(db, ws, id);
+    if (!h) return body;
+    const prefill = myFormScores(h);
+    const untouched = (['impact', 'confidence', 'ease'] as const).every((k) => body[k] === prefill[k]);
+    if (!untouched) return body;
+    const { impact: _i, confidence: _c, ease: _e, ...rest } = body;
+    return rest;
+  }
 
   app.post('/w/:slug/hypotheses/:id', async (c) => {
     const ws = c.get('workspace');
     const id = idParam(c.req.param('id'));
     const body = await readForm(c);
     try {
-      await updateHypothesis(db, ws, id, parse(HypothesisPatch, { tags: '', ...body }));
+      await updateHypothesis(
+        db,
+        ws,
+        id,
+        parse(HypothesisPatch, { tags: '', ...(await untouchedPrefill(ws, id, c, body)) }),
+      );
       return c.redirect(`/w/${ws.slug}/hypotheses/${id}?done=saved`, 303);
     } catch (e) {
       if (e instanceof ValidationError) {
         const h = await requireHypothesis(db, ws, id);
-        const props = await detailProps(ws, h, {
+        const props = await detailProps(c, ws, h, {
           edit: { values: formValues(body), errors: e.fields },
           openEdit: true,
           alert: { tone: 'error', message: 'Not saved: please fix the highlighted fields.' },
@@ -297,11 +380,13 @@ export function hypothesisRoutes({ db }: Deps) {
       if (e instanceof ConflictError && e.current) {
         const current = e.current as HypothesisWithTags;
         const mine = formValues(body);
-        const theirs = hypothesisValues(current);
+        // Scores are compared with the member's own (what their form held), not with the team's means.
+        const own = (await scoresOf(db, ws, [id])).get(id)?.find((m) => m.userId === memberId(c));
+        const theirs = editValues(current, own);
         const differing = Object.fromEntries(
           Object.entries(mine).filter(([k, v]) => k !== 'version' && k in theirs && theirs[k] !== v),
         );
-        const props = await detailProps(ws, current, {
+        const props = await detailProps(c, ws, current, {
           openEdit: true,
           alert: { tone: 'warn', message: e.message },
           theirAttempt: differing,
@@ -342,14 +427,14 @@ export function hypothesisRoutes({ db }: Deps) {
     } catch (e) {
       if (e instanceof ValidationError) {
         const h = await requireHypothesis(db, ws, id);
-        const props = await detailProps(ws, h, {
+        const props = await detailProps(c, ws, h, {
           close: { values: formValues(body), errors: closeFieldErrors(e.fields) },
           alert: { tone: 'error', message: 'Not closed: please fix the highlighted fields.' },
         });
         return detail(c, props, 422);
       }
       if (e instanceof ConflictError && e.current) {
-        const props = await detailProps(ws, e.current as HypothesisWithTags, {
+        const props = await detailProps(c, ws, e.current as HypothesisWithTags, {
           alert: { tone: 'warn', message: e.message },
         });
         return detail(c, props, 409);

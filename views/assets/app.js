@@ -27,3 +27,22 @@ document.addEventListener('htmx:error', (event) => {
   banner.textContent =
     'Could not reach Lodestar. Your change was not saved; check the connection and try again.';
 });
+
+// "Copy as Markdown" on the meeting summary: shown only where this script runs (the textarea beside it
+// stays for copying by hand).
+for (const button of document.querySelectorAll('button[data-copy]')) {
+  button.hidden = false;
+  button.addEventListener('click', async () => {
+    const source = document.getElementById(button.dataset.copy);
+    if (!source) return;
+    try {
+      await navigator.clipboard.writeText(source.value);
+      button.textContent = 'Copied';
+    } catch {
+      // Clipboard refused (an http origin, or permission): select the text so Ctrl+C works.
+      source.focus();
+      source.select();
+      button.textContent = 'Press Ctrl+C to copy';
+    }
+  });
+}

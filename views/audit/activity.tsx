@@ -1,5 +1,6 @@
 import type { AuditEvent, Metric, Workspace } from '../../db/schema';
 import { entityWord } from '../../src/audit/describe';
+import { weekLabel } from '../../src/batches/weeks';
 import { Banner } from '../components/badges';
 import { emptyForm, Select } from '../components/form';
 import { Layout } from '../layout';
@@ -10,6 +11,7 @@ export const TRAIL_ENTITIES = [
   'hypothesis',
   'metric',
   'learning',
+  'batch',
   'membership',
   'invite',
   'workspace',
@@ -20,6 +22,7 @@ const FILTER_LABELS: Record<TrailEntity, string> = {
   hypothesis: 'Hypotheses',
   metric: 'Metrics',
   learning: 'Learnings',
+  batch: 'Batches',
   membership: 'Members',
   invite: 'Invites',
   workspace: 'Workspace settings',
@@ -47,8 +50,21 @@ export function activityUrl(ws: Workspace, q: { entity?: string; before?: number
   return `/w/${ws.slug}/activity${qs ? `?${qs}` : ''}`;
 }
 
-function Subject(props: { entry: ActivityEntry }) {
-  const { event: e, name, href } = props.entry;
+/** The page of the batch with this id (batches are never deleted, so the link always leads somewhere). */
+export const batchHref = (ws: Workspace) => (id: number) => `/w/${ws.slug}/batches/${id}`;
+
+/** A batch is named by its week, which its creation and its start record (a capacity change does not). */
+function batchSubject(ws: Workspace, e: AuditEvent): { name?: string; href: string } {
+  const week = [e.after?.week, e.before?.week].find((w): w is string => typeof w === 'string');
+  return { name: week ? weekLabel(week) : undefined, href: batchHref(ws)(e.entityId) };
+}
+
+function Subject(props: { ws: Workspace; entry: ActivityEntry }) {
+  const { event: e } = props.entry;
+  const { name, href } =
+    e.entity === 'batch' && !props.entry.href
+      ? { ...batchSubject(props.ws, e), ...(props.entry.name ? { name: props.entry.name } : {}) }
+      : props.entry;
   const label = `${entityWord(e.entity)} ${name ? `“${name}”` : `#${e.entityId}`}`;
   return href ? <a href={href}>{label}</a> : <span>{label}</span>;
 }
@@ -57,7 +73,12 @@ function Subject(props: { entry: ActivityEntry }) {
 export function ActivityResults(props: ActivityProps) {
   const { ws, entries } = props;
   const names = new Map(props.metrics.map((m) => [m.id, m.name]));
-  const opts = { iceMode: ws.iceMode, timeZone: ws.timeZone, metricName: (id: number) => names.get(id) };
+  const opts = {
+    iceMode: ws.iceMode,
+    timeZone: ws.timeZone,
+    metricName: (id: number) => names.get(id),
+    batchHref: batchHref(ws),
+  };
   const last = entries.at(-1);
   return (
     <div id="activity-results">
@@ -72,17 +93,18 @@ export function ActivityResults(props: ActivityProps) {
             </p>
           ) : null}
           <p>
-            The trail records every change to this workspace: hypotheses created, edited, rescored, moved
-            along the lifecycle and closed; metrics added, edited, archived, restored or deleted (the North
-            Star checklist included); learnings recorded, re-rated or linked to experiments; members added,
-            removed or given another role; invite links; and these settings. Each entry says who made the
-            change, when, and the values before and after.
+            The trail records every change to this workspace: hypotheses created, edited, scored by each
+            member, moved along the lifecycle (into and out of the week's batch) and closed; weekly batches
+            planned, resized and started; metrics added, edited, archived, restored or deleted (the North Star
+            checklist included); learnings recorded, re-rated or linked to experiments; members added, removed
+            or given another role; invite links; and these settings. Each entry says who made the change,
+            when, and the values before and after.
           </p>
         </div>
       ) : (
         <ol class="audit-list">
           {entries.map((entry) => (
-            <AuditEntry event={entry.event} opts={opts} subject={<Subject entry={entry} />} />
+            <AuditEntry event={entry.event} opts={opts} subject={<Subject ws={ws} entry={entry} />} />
           ))}
         </ol>
       )}

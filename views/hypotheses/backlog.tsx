@@ -1,13 +1,17 @@
 import { type Metric, OUTCOMES, type Status, type Workspace } from '../../db/schema';
 import type { MemberWorkspace } from '../../src/accounts/members';
 import { STATUS_LABELS } from '../../src/hypotheses/lifecycle';
+import type { MemberScoreRow } from '../../src/hypotheses/member-scores';
 import type { RankedItem } from '../../src/hypotheses/ranking';
 import type { ListQuery } from '../../src/hypotheses/schemas';
-import { ICE_MAX, ICE_MIN } from '../../src/scoring/scores';
+import type { Lever } from '../../src/levers/levers';
+import { ICE_MAX, ICE_MIN, type IceScores } from '../../src/scoring/scores';
+import { spread } from '../../src/scoring/team';
 import { canEdit, ReadOnlyNote } from '../components/access';
 import { fmt, fmtIce, OutcomePill, StatusPill } from '../components/badges';
 import { emptyForm, Input, Select } from '../components/form';
 import { Layout } from '../layout';
+import { myFormScores } from './form';
 
 export type RowNotice = { id: number; message: string; tone: 'ok' | 'warn' | 'error' };
 
@@ -24,28 +28,38 @@ export function backlogQuery(q: ListQuery): string {
   return p.toString();
 }
 
-function ScoreForm(props: { ws: Workspace; item: RankedItem; back: string }) {
+/** Everyone's scores for the listed hypotheses, the levers' record, and who is looking. */
+export type BacklogScores = {
+  scores: Map<number, MemberScoreRow[]>;
+  levers: Map<number, Lever>;
+  /** The signed-in member, whose own scores the inline forms hold. */
+  userId?: number;
+};
+
+function ScoreForm(props: { ws: Workspace; item: RankedItem; back: string; mine?: IceScores }) {
   const { item, ws } = props;
   const url = `/w/${ws.slug}/hypotheses/${item.id}/score`;
+  const values = myFormScores(item, props.mine);
+  // No version: each member has their own scores, so saving cannot overwrite anyone else's.
   return (
     <form
       method="post"
       action={url}
-      class="score-form"
+      class={`score-form ${props.mine ? 'mine' : 'not-mine'}`}
       hx-post={url}
       hx-trigger="change, submit"
       hx-target="#backlog-results"
       hx-swap="outerMorph"
-      aria-label={`Scores of ${item.title}`}
+      aria-label={`Your scores of ${item.title}`}
     >
-      <input type="hidden" name="version" value={String(item.version)} />
       <input type="hidden" name="back" value={props.back} />
+      <span class="score-caption">{props.mine ? 'Yours' : 'Not scored yet'}</span>
       {(['impact', 'confidence', 'ease'] as const).map((k) => (
         <label class="score">
           <span class="score-label" title={k}>
             {k[0]?.toUpperCase()}
           </span>
-          <span class="sr-only"> {k}</span>
+          <span class="sr-only"> your {k}</span>
           <input
             id={`${k}-${item.id}`}
             type="number"
@@ -54,44 +68,101 @@ function ScoreForm(props: { ws: Workspace; item: RankedItem; back: string }) {
             max={ICE_MAX}
             step="1"
             required
-            value={String(item[k])}
+            value={values[k]}
             inputmode="numeric"
           />
         </label>
       ))}
       <button type="submit" class="small save-score">
-        Save<span class="sr-only"> scores of {item.title}</span>
+        Save<span class="sr-only"> your scores of {item.title}</span>
       </button>
     </form>
   );
 }
 
-/** A viewer's scores: the same three numbers, with nothing to submit. */
+/** A viewer's view of the scores: the team's three means, with nothing to submit. */
 function Scores(props: { item: RankedItem }) {
   const { item } = props;
   return (
-    <span class="score-form" title="Impact · Confidence · Ease">
+    <span class="score-form" title="The team’s Impact · Confidence · Ease">
       {(['impact', 'confidence', 'ease'] as const).map((k) => (
         <span class="score">
           <span class="score-label" aria-hidden="true">
             {k[0]?.toUpperCase()}
           </span>
-          <span class="sr-only"> {k}</span> {item[k]}
+          <span class="sr-only"> team {k}</span> {fmt(item[k])}
         </span>
       ))}
     </span>
   );
 }
 
+const SCORE_NAMES = { impact: 'Impact', confidence: 'Confidence', ease: 'Ease' } as const;
+
+/** The team's side of a row: its means (for editors, whose inputs hold their own), scorers, spread. */
+function TeamLine(props: { item: RankedItem; scores: MemberScoreRow[]; withMeans: boolean }) {
+  const { item, scores } = props;
+  const s = spread(scores);
+  return (
+    <p class="team-line">
+      {props.withMeans ? (
+        <span>
+          {s.n === 0 ? 'As created' : 'Team'} {fmt(item.impact)} · {fmt(item.confidence)} · {fmt(item.ease)}
+        </span>
+      ) : null}
+      <span class="muted">
+        {s.n === 0 ? 'no member has scored it yet' : `${s.n} ${s.n === 1 ? 'scorer' : 'scorers'}`}
+      </span>
+      {s.n >= 2 ? (
+        <span class="muted">
+          spread {s.max}
+          {s.widest ? ` on ${SCORE_NAMES[s.widest]}` : ''}
+        </span>
+      ) : null}
+      {s.disagree ? (
+        <span
+          class="badge warn discuss"
+          title={`Scores differ by ${s.max} on ${s.widest ? SCORE_NAMES[s.widest] : 'a score'}: talk it through`}
+        >
+          discuss
+        </span>
+      ) : null}
+    </p>
+  );
+}
+
+function LeverRoti(props: { item: RankedItem; lever?: Lever }) {
+  const { lever, item } = props;
+  if (lever?.meanRoti == null)
+    return (
+      <span class="num lever-roti muted" title={`No closed experiment on ${item.metricName} has a ROTI yet`}>
+        —
+      </span>
+    );
+  return (
+    <span
+      class="num lever-roti"
+      title={`Mean ROTI of the ${lever.closed} closed ${lever.closed === 1 ? 'experiment' : 'experiments'} on ${item.metricName}`}
+    >
+      {lever.meanRoti.toFixed(2)}
+    </span>
+  );
+}
+
 /** The ranked list: the fragment htmx swaps after filtering or rescoring. */
-export function BacklogResults(props: {
-  ws: MemberWorkspace;
-  q: ListQuery;
-  items: RankedItem[];
-  total: number;
-  notice?: RowNotice;
-}) {
+export function BacklogResults(
+  props: BacklogScores & {
+    ws: MemberWorkspace;
+    q: ListQuery;
+    items: RankedItem[];
+    total: number;
+    notice?: RowNotice;
+  },
+) {
   const { ws, q, items, total } = props;
+  const mineOf = (id: number) => props.scores.get(id)?.find((m) => m.userId === props.userId);
+  // A refusal about a row this view does not list (a closed experiment, say) still needs to be seen.
+  const loose = props.notice && !items.some((i) => i.id === props.notice?.id) ? props.notice : undefined;
   const editor = canEdit(ws);
   const back = backlogQuery(q);
   const base = `/w/${ws.slug}`;
@@ -101,8 +172,13 @@ export function BacklogResults(props: {
       <p class="muted count">
         {total === 0
           ? 'No hypotheses match.'
-          : `Showing ${q.offset + 1}–${q.offset + items.length} of ${total}, ranked by ${q.sort === 'roti' ? 'expected ROTI' : 'ICE'}.`}
+          : `Showing ${q.offset + 1}–${q.offset + items.length} of ${total}, ranked by the team’s ${q.sort === 'roti' ? 'expected ROTI' : 'ICE'}.`}
       </p>
+      {loose ? (
+        <p class={`alert ${loose.tone}`} role={loose.tone === 'ok' ? 'status' : 'alert'}>
+          {loose.message}
+        </p>
+      ) : null}
       {items.length === 0 ? (
         <div class="empty card">
           {q.q || q.tag || q.metricId || q.result ? (
@@ -130,9 +206,10 @@ export function BacklogResults(props: {
           <li class="backlog-head" aria-hidden="true">
             <span>Rank</span>
             <span>Hypothesis</span>
-            <span>Scores (I · C · E)</span>
+            <span>{editor ? 'Your scores (I · C · E)' : 'Team scores (I · C · E)'}</span>
             <span class="num">ICE</span>
             <span class="num">Exp. ROTI</span>
+            <span class="num">Lever ROTI</span>
           </li>
           {items.map((item) => (
             <li
@@ -161,6 +238,7 @@ export function BacklogResults(props: {
                   ) : null}
                   <OutcomePill outcome={item.result} />
                 </div>
+                <TeamLine item={item} scores={props.scores.get(item.id) ?? []} withMeans={editor} />
                 {props.notice?.id === item.id ? (
                   <p
                     class={`row-notice ${props.notice.tone}`}
@@ -170,13 +248,18 @@ export function BacklogResults(props: {
                   </p>
                 ) : null}
               </div>
-              {editor ? <ScoreForm ws={ws} item={item} back={back} /> : <Scores item={item} />}
-              <span class="num ice" title="ICE score">
+              {editor ? (
+                <ScoreForm ws={ws} item={item} back={back} mine={mineOf(item.id)} />
+              ) : (
+                <Scores item={item} />
+              )}
+              <span class="num ice" title="The team’s ICE score">
                 {fmtIce(item.ice, ws.iceMode)}
               </span>
               <span class="num" title="Expected ROTI (return per person-day)">
                 {item.expectedRoti == null ? '—' : item.expectedRoti.toFixed(2)}
               </span>
+              <LeverRoti item={item} lever={props.levers.get(item.metricId)} />
             </li>
           ))}
         </ol>
@@ -199,15 +282,17 @@ const STATUS_FILTERS: { value: string; label: string }[] = [
   })),
 ];
 
-export function BacklogPage(props: {
-  ws: MemberWorkspace;
-  q: ListQuery;
-  inputs: Metric[];
-  tags: string[];
-  items: RankedItem[];
-  total: number;
-  notice?: RowNotice;
-}) {
+export function BacklogPage(
+  props: BacklogScores & {
+    ws: MemberWorkspace;
+    q: ListQuery;
+    inputs: Metric[];
+    tags: string[];
+    items: RankedItem[];
+    total: number;
+    notice?: RowNotice;
+  },
+) {
   const { ws, q } = props;
   const base = `/w/${ws.slug}`;
   // The filter bar is an ordinary form whose values are the current query.
@@ -230,6 +315,12 @@ export function BacklogPage(props: {
         ) : null}
       </div>
       <ReadOnlyNote ws={ws} needs="editor" what="write or rescore hypotheses" />
+      <p class="muted small">
+        ICE and expected ROTI are the team’s: the mean of every member’s own scores.{' '}
+        {canEdit(ws) ? 'The inputs in each row are yours; saving never changes anyone else’s. ' : ''}
+        Lever ROTI is what the closed experiments on the same input metric returned per person-day (
+        <a href={`${base}/levers`}>all levers</a>).
+      </p>
       <search>
         <form
           id="backlog-filters"
@@ -291,7 +382,16 @@ export function BacklogPage(props: {
           </noscript>
         </form>
       </search>
-      <BacklogResults ws={ws} q={q} items={props.items} total={props.total} notice={props.notice} />
+      <BacklogResults
+        ws={ws}
+        q={q}
+        items={props.items}
+        total={props.total}
+        notice={props.notice}
+        scores={props.scores}
+        levers={props.levers}
+        userId={props.userId}
+      />
     </Layout>
   );
 }

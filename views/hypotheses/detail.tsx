@@ -1,9 +1,13 @@
 import { type AuditEvent, type Metric, OUTCOMES } from '../../db/schema';
 import type { MemberWorkspace } from '../../src/accounts/members';
+import { fmtDateTime } from '../../src/audit/format';
 import type { HypothesisWithTags } from '../../src/hypotheses/hypotheses';
 import { MOVES } from '../../src/hypotheses/lifecycle';
+import type { MemberScoreRow } from '../../src/hypotheses/member-scores';
 import type { LearningWithExperiments } from '../../src/learnings/learnings';
+import type { LeverHint } from '../../src/levers/hints';
 import { lift, roti, suggestedReturn } from '../../src/scoring/scores';
+import { memberIce, spread } from '../../src/scoring/team';
 import { canEdit, ReadOnlyNote } from '../components/access';
 import {
   Banner,
@@ -50,6 +54,12 @@ export type DetailProps = {
   openEdit?: boolean;
   /** The recorded changes to this hypothesis, newest first. */
   history?: AuditEvent[];
+  /** Every member's own scores (the hypothesis holds their means). */
+  scores?: MemberScoreRow[];
+  /** The signed-in member: whose scores the edit form holds. */
+  userId?: number;
+  /** The lever's record, for the calibration hints beside Confidence and the estimate. */
+  hint?: LeverHint;
 };
 
 /** The close form's default values: return pre-filled with the suggestion for a win. */
@@ -285,6 +295,104 @@ function Result(props: DetailProps) {
   );
 }
 
+/** Who scored what: each member's own Impact, Confidence, Ease and ICE, then the team's means and spread. */
+function TeamScores(props: DetailProps) {
+  const { ws, h } = props;
+  const scores = props.scores ?? [];
+  const s = spread(scores);
+  const mine = scores.find((m) => m.userId === props.userId);
+  const closed = h.status === 'done';
+  const names = { impact: 'Impact', confidence: 'Confidence', ease: 'Ease' } as const;
+  return (
+    <section class="panel team-scores" aria-labelledby="team-scores-title">
+      <h2 id="team-scores-title">Team scores</h2>
+      {!mine && canEdit(ws) && !closed ? (
+        <p class="alert warn not-scored">
+          You have not scored this yet.{' '}
+          <a href={`/w/${ws.slug}/hypotheses/${h.id}?edit=1#f-impact`}>
+            Give your Impact, Confidence and Ease
+          </a>{' '}
+          (or on the backlog): the team’s ICE is the mean of everyone’s.
+        </p>
+      ) : null}
+      {scores.length === 0 ? (
+        <p class="muted">No member has scored it yet: the scores shown are the ones it was created with.</p>
+      ) : (
+        <table class="table">
+          <caption class="sr-only">Each member’s own scores, and the team’s means</caption>
+          <thead>
+            <tr>
+              <th scope="col">Member</th>
+              <th scope="col" class="num">
+                Impact
+              </th>
+              <th scope="col" class="num">
+                Confidence
+              </th>
+              <th scope="col" class="num">
+                Ease
+              </th>
+              <th scope="col" class="num">
+                ICE
+              </th>
+              <th scope="col">Last updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {scores.map((m) => (
+              <tr class={m.userId === props.userId ? 'you' : ''}>
+                <th scope="row">
+                  {m.name}
+                  {m.userId === props.userId ? ' (you)' : ''}
+                </th>
+                <td class="num">{m.impact}</td>
+                <td class="num">{m.confidence}</td>
+                <td class="num">{m.ease}</td>
+                <td class="num">{fmtIce(memberIce(m, ws.iceMode), ws.iceMode)}</td>
+                <td>
+                  <time datetime={new Date(m.updatedAt).toISOString()}>
+                    {fmtDateTime(m.updatedAt, ws.timeZone)}
+                  </time>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">Team mean ({scores.length})</th>
+              <td class="num">{fmt(h.impact)}</td>
+              <td class="num">{fmt(h.confidence)}</td>
+              <td class="num">{fmt(h.ease)}</td>
+              <td class="num">
+                <strong>{fmtIce(h.ice, ws.iceMode)}</strong>
+              </td>
+              <td />
+            </tr>
+            {s.n >= 2 ? (
+              <tr>
+                <th scope="row">Spread (highest − lowest)</th>
+                <td class="num">{s.impact}</td>
+                <td class="num">{s.confidence}</td>
+                <td class="num">{s.ease}</td>
+                <td />
+                <td>
+                  {s.disagree ? (
+                    <span class="badge warn discuss">
+                      discuss: {s.max} apart on {s.widest ? names[s.widest] : 'a score'}
+                    </span>
+                  ) : (
+                    <span class="muted">close enough</span>
+                  )}
+                </td>
+              </tr>
+            ) : null}
+          </tfoot>
+        </table>
+      )}
+    </section>
+  );
+}
+
 function Moves(props: DetailProps) {
   const { ws, h } = props;
   const moves = MOVES[h.status].filter((m) => m.action !== 'close');
@@ -350,15 +458,15 @@ export function DetailFragment(props: DetailProps) {
         <dl class="facts scores-facts">
           <div>
             <dt>Impact</dt>
-            <dd>{h.impact}</dd>
+            <dd>{fmt(h.impact)}</dd>
           </div>
           <div>
             <dt>Confidence</dt>
-            <dd>{h.confidence}</dd>
+            <dd>{fmt(h.confidence)}</dd>
           </div>
           <div>
             <dt>Ease</dt>
-            <dd>{h.ease}</dd>
+            <dd>{fmt(h.ease)}</dd>
           </div>
           <div>
             <dt>ICE</dt>
@@ -375,6 +483,7 @@ export function DetailFragment(props: DetailProps) {
             <dd>{h.expectedRoti == null ? '—' : h.expectedRoti.toFixed(2)}</dd>
           </div>
         </dl>
+        <TeamScores {...props} />
         <ReadOnlyNote ws={ws} needs="editor" what="edit, move or close hypotheses" />
         <Moves {...props} />
         {h.status === 'running' && canEdit(ws) ? <CloseForm {...props} /> : null}
@@ -407,6 +516,19 @@ export function DetailFragment(props: DetailProps) {
                 state={props.edit}
                 inputs={props.inputs}
                 panelUrl={`${base}/hypotheses/new`}
+                metric={props.inputs.find((m) => String(m.id) === props.edit.values.metricId) ?? metric}
+                hint={props.hint}
+                scores={{
+                  team: {
+                    impact: h.impact,
+                    confidence: h.confidence,
+                    ease: h.ease,
+                    ice: h.ice,
+                    scorers: props.scores?.length ?? 0,
+                  },
+                  mine: props.scores?.some((m) => m.userId === props.userId) ?? false,
+                  locked: h.status === 'done',
+                }}
               />
               <button type="submit">Save changes</button>
             </form>

@@ -1,8 +1,10 @@
 import type { Hypothesis, Metric, Workspace } from '../../db/schema';
 import type { LearningWithExperiments } from '../../src/learnings/learnings';
-import { ICE_MAX, ICE_MIN } from '../../src/scoring/scores';
-import { fmtLift, LearningPill, OutcomePill } from '../components/badges';
+import type { LeverHint } from '../../src/levers/hints';
+import { ICE_MAX, ICE_MIN, type IceScores } from '../../src/scoring/scores';
+import { fmt, fmtIce, fmtLift, LearningPill, OutcomePill } from '../components/badges';
 import { ErrorSummary, type FormState, Input, Select, TextArea } from '../components/form';
+import { ConfidenceHint, EstimateHint } from '../levers/hints';
 
 export function hypothesisValues(h: Hypothesis & { tags: string[] }): Record<string, string> {
   const s = (n: number | null) => (n == null ? '' : String(n));
@@ -21,6 +23,24 @@ export function hypothesisValues(h: Hypothesis & { tags: string[] }): Record<str
     estimatedDays: s(h.estimatedDays),
     version: String(h.version),
   };
+}
+
+/**
+ * The scores a member's form holds: their own, or (when they have not scored yet) the team's means rounded
+ * to whole numbers, since a member's own score is a whole number 1–10.
+ */
+export function myFormScores(team: IceScores, mine?: IceScores): Record<keyof IceScores, string> {
+  const src = mine ?? {
+    impact: Math.round(team.impact),
+    confidence: Math.round(team.confidence),
+    ease: Math.round(team.ease),
+  };
+  return { impact: String(src.impact), confidence: String(src.confidence), ease: String(src.ease) };
+}
+
+/** The edit form's values: the hypothesis, with the member's own scores in place of the team's means. */
+export function editValues(h: Hypothesis & { tags: string[] }, mine?: IceScores): Record<string, string> {
+  return { ...hypothesisValues(h), ...myFormScores(h, mine) };
 }
 
 /**
@@ -86,8 +106,21 @@ export function LearningsPanel(props: {
 
 const scoreHint = {
   impact: 'How much will it move the metric if it works?',
-  confidence: 'How sure are you it will work? Past learnings on this lever are beside the form.',
+  confidence: 'How sure are you it will work? The lever’s record is just below.',
   ease: 'How cheap is it to run? 10 = an afternoon.',
+};
+
+/** The team's means beside a member's own scores (the edit form). */
+export type TeamLine = IceScores & { ice: number; scorers: number };
+
+/** What the scores part of the form shows besides the member's own inputs. */
+export type ScoresContext = {
+  /** The team's means and how many members scored (edit form; none on the new form). */
+  team?: TeamLine;
+  /** Whether these are the member's own saved scores (false: prefilled from the team's rounded means). */
+  mine: boolean;
+  /** A closed experiment keeps the scores it closed with: shown, not editable. */
+  locked?: boolean;
 };
 
 /** The fields of a hypothesis, shared by the new and edit forms. */
@@ -95,11 +128,17 @@ export function HypothesisFieldset(props: {
   ws: Workspace;
   state: FormState;
   inputs: Metric[];
-  /** The URL htmx asks for the learnings panel when the metric changes. */
+  /** The URL htmx asks for the learnings panel (and the calibration hints) when the metric changes. */
   panelUrl: string;
+  /** The chosen metric's closed experiments, for the hints beside Confidence and the estimate. */
+  metric?: Metric;
+  hint?: LeverHint;
+  scores?: ScoresContext;
 }) {
   const s = props.state;
   const options = props.inputs.map((m) => ({ value: String(m.id), label: m.name }));
+  const scores = props.scores ?? { mine: true };
+  const team = scores.team;
   return (
     <>
       <ErrorSummary state={s} />
@@ -165,30 +204,74 @@ export function HypothesisFieldset(props: {
         placeholder="interviews show new admins do not know what to do first"
       />
       <fieldset class="scores">
-        <legend>ICE score</legend>
+        <legend>{scores.locked ? 'Scores it closed with' : 'Your scores'}</legend>
+        {team ? (
+          <p class="team-line">
+            Team: Impact <strong>{fmt(team.impact)}</strong> · Confidence{' '}
+            <strong>{fmt(team.confidence)}</strong> · Ease <strong>{fmt(team.ease)}</strong> · ICE{' '}
+            <strong>{fmtIce(team.ice, props.ws.iceMode)}</strong>{' '}
+            <span class="muted">
+              {team.scorers === 0
+                ? '(nobody has scored it yet)'
+                : `(the mean of ${team.scorers} ${team.scorers === 1 ? 'member’s scores' : 'members’ scores'})`}
+            </span>
+          </p>
+        ) : null}
+        {scores.locked ? (
+          <p class="muted">
+            A closed experiment keeps the scores it closed with: calibration compares them with what happened.
+          </p>
+        ) : !scores.mine ? (
+          <p class="muted">
+            You have not scored this yet: your scores start from the team’s means, rounded. Saving makes them
+            yours.
+          </p>
+        ) : null}
         <div class="row">
-          {(['impact', 'confidence', 'ease'] as const).map((k) => (
+          {scores.locked
+            ? null
+            : (['impact', 'confidence', 'ease'] as const).map((k) =>
+                k === 'confidence' ? (
+                  <div class="field-with-hint">
+                    <Input
+                      name={k}
+                      label="Confidence"
+                      state={s}
+                      type="number"
+                      min={ICE_MIN}
+                      max={ICE_MAX}
+                      step="1"
+                      required
+                      hint={scoreHint[k]}
+                    />
+                    <ConfidenceHint ws={props.ws} metric={props.metric} hint={props.hint} />
+                  </div>
+                ) : (
+                  <Input
+                    name={k}
+                    label={k[0]?.toUpperCase() + k.slice(1)}
+                    state={s}
+                    type="number"
+                    min={ICE_MIN}
+                    max={ICE_MAX}
+                    step="1"
+                    required
+                    hint={scoreHint[k]}
+                  />
+                ),
+              )}
+          <div class="field-with-hint">
             <Input
-              name={k}
-              label={k[0]?.toUpperCase() + k.slice(1)}
+              name="estimatedDays"
+              label="Estimated person-days"
               state={s}
               type="number"
-              min={ICE_MIN}
-              max={ICE_MAX}
-              step="1"
-              required
-              hint={scoreHint[k]}
+              step="any"
+              min={0.1}
+              hint="Needed to pick it into a batch and for expected ROTI."
             />
-          ))}
-          <Input
-            name="estimatedDays"
-            label="Estimated person-days"
-            state={s}
-            type="number"
-            step="any"
-            min={0.1}
-            hint="Needed to pick it into a batch and for expected ROTI."
-          />
+            <EstimateHint metric={props.metric} hint={props.hint} />
+          </div>
         </div>
       </fieldset>
       <div class="row">

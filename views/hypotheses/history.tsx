@@ -4,7 +4,10 @@ import { AuditEntry } from '../audit/entry';
 /** How many of a hypothesis's changes its page shows (the owners' Activity page has them all). */
 export const HISTORY_LIMIT = 100;
 
-/** The hypothesis's recorded changes, newest first: edits, rescoring, moves and its close. */
+/**
+ * The hypothesis's recorded changes, newest first: edits, each member's scores, moves (into, out of and
+ * through a weekly batch, linked to it) and its close.
+ */
 export function HistorySection(props: {
   ws: Workspace;
   events: AuditEvent[];
@@ -13,14 +16,19 @@ export function HistorySection(props: {
 }) {
   const { ws, events } = props;
   const names = new Map(props.metrics.map((m) => [m.id, m.name]));
-  const opts = { iceMode: ws.iceMode, timeZone: ws.timeZone, metricName: (id: number) => names.get(id) };
+  const opts = {
+    iceMode: ws.iceMode,
+    timeZone: ws.timeZone,
+    metricName: (id: number) => names.get(id),
+    batchHref: (id: number) => `/w/${ws.slug}/batches/${id}`,
+  };
   return (
     <section class="history" aria-labelledby="history-title">
       <h2 id="history-title">History</h2>
       {events.length === 0 ? (
         <p class="muted">
-          No changes recorded yet. Every edit, rescoring, move along the lifecycle and the close will be
-          listed here with who made it and when.
+          No changes recorded yet. Every edit, every member's score, move along the lifecycle and the close
+          will be listed here with who made it and when.
         </p>
       ) : (
         <>

@@ -1,5 +1,6 @@
 import type { Metric, Workspace } from '../../db/schema';
 import type { LearningWithExperiments } from '../../src/learnings/learnings';
+import type { LeverHint } from '../../src/levers/hints';
 import type { FormState } from '../components/form';
 import { Layout } from '../layout';
 import { HypothesisFieldset, LearningsPanel } from './form';
@@ -10,6 +11,8 @@ export function NewHypothesisPage(props: {
   form: FormState;
   metric?: Metric;
   learnings: LearningWithExperiments[];
+  /** The chosen metric's closed experiments, for the calibration hints. */
+  hint?: LeverHint;
 }) {
   const { ws } = props;
   const base = `/w/${ws.slug}`;
@@ -31,6 +34,8 @@ export function NewHypothesisPage(props: {
               state={props.form}
               inputs={props.inputs}
               panelUrl={`${base}/hypotheses/new`}
+              metric={props.metric}
+              hint={props.hint}
             />
             <div class="row">
               <label class="check">

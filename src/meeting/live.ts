@@ -1,0 +1,102 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { CommittedChange, Db } from '../../db/client';
+import { memberships, workspaces } from '../../db/schema';
+import { renderSection } from '../../views/meeting/page';
+import { type MeetingView, sectionId } from '../../views/meeting/shared';
+import { resolveSession } from '../accounts/sessions';
+import type { Sort } from '../hypotheses/schemas';
+import type { LiveSource } from '../live/hub';
+import { latestEventId, loadMeeting, type MeetingData, SECTIONS, type SectionKey } from './data';
+
+// The meeting page as a live source: which sections a change may alter, and each section rendered as one
+// member sees it (their role decides the forms; their own scores fill "your score").
+
+/** Who is watching a meeting stream, and how their page looks. */
+export type Watcher = { userId: number; sessionId?: string; view: MeetingView };
+
+const ALL = SECTIONS;
+const HYPOTHESIS: SectionKey[] = ['review', 'drafts', 'backlog', 'batch'];
+
+/** The sections a committed change may alter (the diff then drops those that did not). */
+export function sectionsAffected(change: Pick<CommittedChange, 'entity' | 'action'>): readonly SectionKey[] {
+  switch (change.entity) {
+    case 'hypothesis':
+      if (change.action === 'score') return ['backlog', 'batch'];
+      if (change.action === 'close') return [...HYPOTHESIS, 'learnings'];
+      return HYPOTHESIS;
+    case 'learning':
+      return ['learnings', 'review'];
+    case 'metric':
+      return ['north-star', 'review', 'drafts', 'backlog'];
+    // Starting a batch changes what "since the last meeting" means, hence the learnings.
+    case 'batch':
+      return ['batch', 'backlog', 'review', 'learnings'];
+    // A role or a member's scores changed, or the workspace's ICE mode: anything may look different.
+    case 'membership':
+    case 'workspace':
+      return ALL;
+    default:
+      return [];
+  }
+}
+
+/** `<hx-partial>` envelopes: the SSE extension swaps each into its section, morphing in place. */
+export function envelope(parts: [string, string][]): string {
+  return parts
+    .map(
+      ([k, html]) =>
+        `<hx-partial hx-target="#${sectionId(k as SectionKey)}" hx-swap="outerMorph">${html}</hx-partial>`,
+    )
+    .join('');
+}
+
+export function meetingSource(db: Db): LiveSource<Watcher> {
+  return {
+    parts: SECTIONS,
+    affects: sectionsAffected,
+    envelope,
+    latest: (workspaceId) => latestEventId(db, workspaceId),
+    async render(workspaceId, parts, who) {
+      const userIds = [...new Set(who.map((w) => w.userId))];
+      // Membership is checked at every send: a removed member's stream closes at the next change.
+      const rows = await db.orm
+        .select({ ws: workspaces, userId: memberships.userId, role: memberships.role })
+        .from(memberships)
+        .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+        .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.userId, userIds)));
+      const roles = new Map(rows.map((r) => [r.userId, r]));
+      // …and so is the session: signing out (or being signed out everywhere) ends the stream too.
+      const sessions = await Promise.all(
+        who.map(async (w) => (w.sessionId ? (await resolveSession(db, w.sessionId))?.id === w.userId : true)),
+      );
+      const keys = parts.filter((p): p is SectionKey => (SECTIONS as readonly string[]).includes(p));
+      const ws = rows[0]?.ws;
+      // Loaded once per backlog order in use, whoever is looking.
+      const loaded = new Map<Sort, Promise<MeetingData>>();
+      const dataFor = (sort: Sort) => {
+        if (!ws) throw new Error('no workspace row for a member');
+        let p = loaded.get(sort);
+        if (!p) {
+          p = loadMeeting(db, ws, keys, { sort });
+          loaded.set(sort, p);
+        }
+        return p;
+      };
+      return Promise.all(
+        who.map(async (w, i) => {
+          const member = roles.get(w.userId);
+          if (!member || !sessions[i]) return undefined;
+          const out = new Map<string, string>();
+          if (keys.length === 0) return out;
+          const data = await dataFor(keys.includes('backlog') ? w.view.sort : 'ice');
+          const v = { ws: { ...member.ws, role: member.role }, userId: w.userId, view: w.view };
+          for (const k of keys) {
+            const el = renderSection(k, data, v);
+            if (el) out.set(k, String(await el.toString()));
+          }
+          return out;
+        }),
+      );
+    },
+  };
+}

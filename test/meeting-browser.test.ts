@@ -1,0 +1,251 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../db/client';
+import {
+  makeHypothesis,
+  makeInput,
+  makeMember,
+  makeUser,
+  makeWorkspace,
+  moveTo,
+  scoreAs,
+} from '../db/factories';
+import type { User } from '../db/schema';
+import { createSession } from '../src/accounts/sessions';
+import { createApp } from '../src/app';
+import { scoresOf } from '../src/hypotheses/member-scores';
+import { ownedDb } from './helpers';
+
+// Two members on the meeting page at once, in real Chromium against the real server (as test/browser.test.ts).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let browser: Browser;
+let base: string;
+let close: () => void;
+let db: Db;
+let ada: User;
+let ben: User;
+const sessions = new Map<number, string>();
+const ids = { scored: 0, typed: 0, runA: 0, runB: 0 };
+let wsRef: Awaited<ReturnType<typeof makeWorkspace>>;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run).`);
+  const owned = await ownedDb();
+  db = owned.db;
+  ada = await makeUser(db, { name: 'Ada Owner', serverOwner: true });
+  const ws = await makeWorkspace(db, { slug: 'team', ownerId: ada.id });
+  wsRef = ws;
+  ben = await makeMember(db, ws, 'editor', { name: 'Ben Editor' });
+  const metric = await makeInput(db, ws, { name: 'Activation rate' });
+  const h = (title: string) => makeHypothesis(db, ws, { metricId: metric.id, title });
+  ids.scored = (await h('Welcome checklist')).id;
+  ids.typed = (await h('Invite nudge')).id;
+  await makeHypothesis(db, ws, { metricId: metric.id, title: 'Slack digest', status: 'draft' });
+  ids.runA = (await moveTo(db, ws, await h('Empty-state tips'), 'running')).id;
+  ids.runB = (await moveTo(db, ws, await h('Template gallery'), 'running')).id;
+  for (const u of [ada, ben])
+    await scoreAs(db, ws, { id: ids.typed }, u, { impact: 5, confidence: 5, ease: 5 });
+  for (const u of [ada, ben]) sessions.set(u.id, await createSession(db, u.id));
+  const app = createApp({ db, logLevel: 'silent' });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  close = () => {
+    server.close();
+    owned.dispose();
+  };
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  close?.();
+});
+
+async function signedIn(user: User, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  // A step that cannot happen fails in seconds, naming the step, rather than at the test's own timeout.
+  context.setDefaultTimeout(5000);
+  await context.addCookies([
+    {
+      name: 'lodestar_session',
+      value: sessions.get(user.id) ?? '',
+      url: base,
+      httpOnly: true,
+      sameSite: 'Lax',
+    },
+  ]);
+  return context;
+}
+
+/** The meeting page as this member, connected to its live stream; records page errors and loads. */
+async function meetingAs(user: User) {
+  const page = await (await signedIn(user)).newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  let loads = 0;
+  page.on('load', () => loads++);
+  let streams = 0;
+  page.on('request', (r) => {
+    if (r.url().includes('/meeting/events')) streams++;
+  });
+  expect((await page.goto(`${base}/w/team/meeting`))?.status()).toBe(200);
+  await page.waitForSelector('#m-live[data-state="on"]');
+  return { page, problems, loads: () => loads, streams: () => streams };
+}
+
+const teamScores = (page: Page, id: number) =>
+  page.$eval(`#mb-${id} .m-figures dd`, (el) => el.textContent?.trim() ?? '');
+
+/** Ada saves her own score through her page's form, and waits for her answer. */
+async function adaScores(page: Page, id: number, s: [number, number, number]) {
+  for (const [i, k] of ['impact', 'confidence', 'ease'].entries())
+    await page.fill(`#ms-${id}-${k}`, String(s[i]));
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith(`/hypotheses/${id}/score`) && r.status() === 200),
+    page.click(`#score-form-${id} button[type=submit]`),
+  ]);
+}
+
+describe('meeting in the browser', () => {
+  it("shows one member's score on another member's page within 2 s, without a reload", async () => {
+    const a = await meetingAs(ada);
+    const b = await meetingAs(ben);
+    await adaScores(a.page, ids.scored, [9, 9, 6]);
+    const t0 = Date.now();
+    await b.page.waitForFunction(
+      (id) => document.querySelector(`#mb-${id} .ice`)?.textContent === '8.0',
+      ids.scored,
+      { timeout: 2000 },
+    );
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(await teamScores(b.page, ids.scored)).toBe('9.0 · 9.0 · 6.0');
+    expect(await b.page.textContent(`#mb-${ids.scored} .m-who`)).toContain('Ada Owner');
+    expect(b.loads()).toBe(1);
+    // One stream per page (the SSE extension and the page script never both connect).
+    expect([a.streams(), b.streams()]).toEqual([1, 1]);
+    expect([...a.problems, ...b.problems]).toEqual([]);
+    await a.page.context().close();
+    await b.page.context().close();
+  });
+
+  it('keeps what a member is typing (and where) while others change the same sections', async () => {
+    const a = await meetingAs(ada);
+    const b = await meetingAs(ben);
+    // Ben is halfway through his own score for "Invite nudge", the cursor in Confidence.
+    await b.page.fill(`#ms-${ids.typed}-impact`, '8');
+    await b.page.click(`#ms-${ids.typed}-confidence`);
+    await b.page.keyboard.press('Control+A');
+    await b.page.keyboard.type('3');
+    // …and has opened the close form of one running experiment and started on its learning.
+    await b.page.click(`#mr-${ids.runB} summary`);
+    await b.page.fill(`#c${ids.runB}-newStatement`, 'Galleries help');
+    // …and typed a new capacity for the batch without saving it yet.
+    const capacity = await b.page.getAttribute('#m-batch input[name=capacityDays]', 'id');
+    await b.page.fill(`#${capacity}`, '14');
+    await b.page.focus(`#ms-${ids.typed}-confidence`);
+
+    // Ada rescores the same item, saves another capacity, and closes the other running experiment.
+    await adaScores(a.page, ids.typed, [9, 9, 9]);
+    await a.page.fill(`#${capacity}`, '12');
+    await Promise.all([
+      a.page.waitForResponse((r) => r.url().endsWith('/capacity') && r.status() === 200),
+      a.page.click('#m-batch .m-capacity-form button[type=submit]'),
+    ]);
+    await a.page.click(`#mr-${ids.runA} summary`);
+    await a.page.fill(`#c${ids.runA}-newStatement`, 'Tips on empty states are read');
+    await Promise.all([
+      a.page.waitForResponse((r) => r.url().endsWith(`/hypotheses/${ids.runA}/close`) && r.status() === 200),
+      a.page.click(`#close-form-${ids.runA} button[type=submit]`),
+    ]);
+    await b.page.waitForFunction((id) => !document.getElementById(`mr-${id}`), ids.runA, { timeout: 2000 });
+    await b.page.waitForFunction(
+      (id) => document.querySelector(`#mb-${id} .m-figures dd`)?.textContent?.startsWith('7.0'),
+      ids.typed,
+      { timeout: 2000 },
+    );
+    // Ben's values, his focus and his open close form all survived.
+    expect(await b.page.inputValue(`#ms-${ids.typed}-impact`)).toBe('8');
+    expect(await b.page.inputValue(`#ms-${ids.typed}-confidence`)).toBe('3');
+    expect(await b.page.evaluate(() => document.activeElement?.id)).toBe(`ms-${ids.typed}-confidence`);
+    expect(await b.page.inputValue(`#c${ids.runB}-newStatement`)).toBe('Galleries help');
+    expect(await b.page.$eval(`#mr-${ids.runB} details`, (d) => (d as HTMLDetailsElement).open)).toBe(true);
+    expect(await b.page.textContent('#m-learnings')).toContain('Tips on empty states are read');
+    await b.page.waitForFunction(() =>
+      document.querySelector('#m-batch .m-capacity')?.textContent?.includes('of 12'),
+    );
+    expect(await b.page.inputValue(`#${capacity}`)).toBe('14');
+
+    // Ben saves: his own score is stored beside Ada's, and his form shows what he saved.
+    await Promise.all([
+      b.page.waitForResponse((r) => r.url().endsWith(`/hypotheses/${ids.typed}/score`) && r.status() === 200),
+      b.page.keyboard.press('Enter'),
+    ]);
+    await b.page.waitForSelector('#m-notice .alert.ok');
+    const scores = (await scoresOf(db, wsRef, [ids.typed])).get(ids.typed) ?? [];
+    expect(scores.map((s) => [s.name, s.impact, s.confidence, s.ease])).toEqual([
+      ['Ada Owner', 9, 9, 9],
+      ['Ben Editor', 8, 3, 5],
+    ]);
+    expect(await b.page.inputValue(`#ms-${ids.typed}-confidence`)).toBe('3');
+    expect(b.loads()).toBe(1);
+    expect([...a.problems, ...b.problems]).toEqual([]);
+    await a.page.context().close();
+    await b.page.context().close();
+  });
+
+  it('has no serious or critical axe violations, on a laptop and on the projector', async () => {
+    // axe is injected as an inline script, which the app's Content-Security-Policy rightly forbids.
+    const context = await signedIn(ben, { bypassCSP: true });
+    const page = await context.newPage();
+    for (const path of ['/w/team/meeting', '/w/team/meeting?view=projector&sort=roti']) {
+      expect((await page.goto(`${base}${path}`))?.status(), path).toBe(200);
+      await page.addScriptTag({ content: axeSource });
+      const violations = await page.evaluate(async () => {
+        type Axe = {
+          run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+        const result = await (window as unknown as { axe: Axe }).axe.run();
+        return result.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map(
+            (v) =>
+              `${v.id} (${v.impact}): ${v.nodes
+                .map((n) => n.target.join(' '))
+                .slice(0, 3)
+                .join(', ')}`,
+          );
+      });
+      expect(violations, path).toEqual([]);
+    }
+    await context.close();
+  });
+});
