@@ -86,12 +86,14 @@ export function createApp(deps: Deps) {
   // hono/csrf judges only the content types a plain HTML form can send. A page route has no business with
   // any other kind of body from another site either, so a browser's own cross-site marker (Sec-Fetch-Site,
   // or an Origin that is not Lodestar's) refuses it whatever the content type.
+  // A page served with Referrer-Policy: no-referrer (the invite page) makes the browser send `Origin: null`
+  // on its own form posts: that says nothing about the site, so Sec-Fetch-Site (or hono/csrf) decides.
   const crossSite = (c: Context<AppEnv>) => {
     const site = c.req.header('sec-fetch-site');
     const origin = c.req.header('origin');
     return (
       (site !== undefined && site !== 'same-origin' && site !== 'none') ||
-      (!!origin && origin !== (deps.origin ?? new URL(c.req.url).origin))
+      (!!origin && origin !== 'null' && origin !== (deps.origin ?? new URL(c.req.url).origin))
     );
   };
   app.use((c, next) => {

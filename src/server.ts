@@ -33,6 +33,9 @@ function shutdown() {
     db.close();
     process.exit(0);
   });
+  // Open meeting pages hold a live (SSE) stream each; idle keep-alive connections hold on too. Closing them
+  // lets the server finish at once; the pages reconnect to the next server by themselves.
+  if ('closeAllConnections' in server) server.closeAllConnections();
   // Connections kept alive by browsers would hold the close open; do not wait for them forever.
   setTimeout(() => process.exit(0), 5000).unref();
 }

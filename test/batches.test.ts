@@ -1,7 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
 import { closeAs, DAY_MS, makeBatch, makeHypothesis, makeLearning, makeWorkspace } from '../db/factories';
-import type { Workspace } from '../db/schema';
+import { batches, type Workspace } from '../db/schema';
 import {
   addToBatch,
   batchItems,
@@ -14,7 +15,8 @@ import {
   startBatch,
 } from '../src/batches/batches';
 import { batchOutcomes } from '../src/batches/history';
-import { escapeMarkdown, type MeetingSummary, meetingSummary, summaryMarkdown } from '../src/batches/summary';
+import { escapeMarkdown, summaryMarkdown } from '../src/batches/markdown';
+import { type MeetingSummary, meetingSummary } from '../src/batches/summary';
 import { ConflictError } from '../src/errors';
 import { requireHypothesis, transitionHypothesis } from '../src/hypotheses/hypotheses';
 import { json, testApp } from './helpers';
@@ -340,7 +342,10 @@ describe('batches', () => {
       const { db, ws, app, b, a1 } = await history();
       let res = await app.request(`/w/acme/batches/${b.id}/summary`);
       expect(res.status).toBe(200);
-      let page = visible(await res.text());
+      const html = await res.text();
+      // The tab names the week as the page does, not as "2026-W47".
+      expect(html).toContain('<title>Meeting summary: Week 47 · 16–22 Nov 2026 · ');
+      let page = visible(html);
       expect(page).toContain('Meeting summary so far: Week 47 · 16–22 Nov 2026');
       expect(page).toContain(
         'since the previous batch (2026-W46) started on 9 Nov 2026, up to now (the batch has not started yet)',
@@ -539,5 +544,27 @@ describe('batches', () => {
         ['# Big news', '- item', '+ item', '> quote', '12. twelve', '3) three'].map(escapeMarkdown),
       ).toEqual(['\\# Big news', '\\- item', '\\+ item', '\\> quote', '12\\. twelve', '3\\) three']);
     });
+  });
+});
+
+describe('batches: the open batch', () => {
+  it('plans this week when the only unstarted batch is for a week already gone', async () => {
+    const { db } = await testApp();
+    const ws = await makeWorkspace(db);
+    const now = Date.UTC(2026, 10, 18, 12); // Wednesday of 2026-W47
+    const stale = await makeBatch(db, ws, { week: '2026-W45', capacityDays: 6 }, now - 14 * DAY_MS);
+    const h = await makeHypothesis(db, ws, {}, now);
+    const selected = await transitionHypothesis(db, ws, h.id, 'selected', undefined, now);
+    expect(selected.batchId).not.toBe(stale.id);
+    const [batch] = await db.orm
+      .select()
+      .from(batches)
+      .where(eq(batches.id, selected.batchId ?? 0));
+    // This week's batch, with the last batch's capacity; the stale one is left as it was.
+    expect(batch).toMatchObject({ week: '2026-W47', capacityDays: 6, startedAt: null });
+    // A batch planned ahead (next week) is still where selections go.
+    const ahead = await makeBatch(db, ws, { week: '2026-W48' }, now);
+    const h2 = await makeHypothesis(db, ws, {}, now);
+    expect((await transitionHypothesis(db, ws, h2.id, 'selected', undefined, now)).batchId).toBe(ahead.id);
   });
 });

@@ -181,9 +181,20 @@ describe('browser', () => {
     const last = before.at(-1) as Row;
     expect(last.rank).toBe(`#${before.length}`);
 
+    // Not scored by the tester yet: the inputs hold the team's rounded means, and a change alone saves
+    // nothing (it would make the other two "theirs" unasked) — Enter (or Save) does.
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/score')) posts.push(r.url());
+    });
+    await page.fill(`#${last.id} input[name=impact]`, '10');
+    await page.press(`#${last.id} input[name=impact]`, 'Tab');
+    await page.waitForTimeout(300);
+    expect(posts).toEqual([]);
     for (const field of ['impact', 'confidence', 'ease']) {
       await page.fill(`#${last.id} input[name=${field}]`, '10');
-      await page.press(`#${last.id} input[name=${field}]`, 'Tab');
+      // Once saved they are the tester's own, and each change saves on its own.
+      await page.press(`#${last.id} input[name=${field}]`, field === 'impact' ? 'Enter' : 'Tab');
       // Each change saves on its own; wait for its answer before the next one (the version moves on).
       await page.waitForFunction(
         ([id, f]) => document.querySelector(`#${id} .row-notice`)?.textContent?.includes('Saved') && f,
@@ -331,6 +342,36 @@ describe('browser', () => {
     await still.context().close();
   });
 
+  it('joins through an invite link: the no-referrer page’s own form is not taken for another site', async () => {
+    // The invite page is sent with Referrer-Policy: no-referrer, so Chromium posts its form with Origin: null.
+    const owner = await signedInPage();
+    await owner.goto(`${base}/w/demo/members`);
+    await owner.getByLabel('Role', { exact: true }).selectOption('editor');
+    await owner.getByLabel('Who is it for?').fill('Nia');
+    // The link is shown once, in the page that answers the post.
+    await owner.getByRole('button', { name: 'Create invite link' }).click();
+    const link = await owner.inputValue('#invite-link');
+    await owner.context().close();
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const statuses: number[] = [];
+    page.on('response', (r) => statuses.push(r.status()));
+    await page.goto(link);
+    await page.getByLabel('Your name').fill('Nia Newcomer');
+    await page.getByLabel('Email').fill('nia@example.com');
+    await page.fill('input[name=password]', FACTORY_PASSWORD);
+    await page.getByLabel('Password again').fill(FACTORY_PASSWORD);
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: 'Create account and join' }).click(),
+    ]);
+    expect(statuses).not.toContain(403);
+    expect(page.url()).toBe(`${base}/w/demo`);
+    expect(await page.textContent('.nav-user')).toContain('Nia Newcomer');
+    await context.close();
+  });
+
   it('the CSP blocks inline script, and the violation listener sees it', async () => {
     // Proves the watcher used below works under the app's CSP: an injected inline script must be refused
     // and reported, both as a securitypolicyviolation event and on the console.
@@ -378,7 +419,7 @@ describe('browser', () => {
     await page.goto(`${base}/w/xss/backlog`);
     const row = `#h-${second}`;
     await page.fill(`${row} input[name=impact]`, '10');
-    await page.press(`${row} input[name=impact]`, 'Tab');
+    await page.press(`${row} input[name=impact]`, 'Enter');
     await page.waitForFunction(
       (id) => document.querySelector(`${id} .row-notice`)?.textContent?.includes('Saved'),
       row,

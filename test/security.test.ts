@@ -511,6 +511,27 @@ describe('CSRF', () => {
     expect(await snapshot(db)).not.toEqual(before);
   });
 
+  it('accepts Origin: null from its own no-referrer page (the invite) and refuses it from anywhere else', async () => {
+    // A page sent with Referrer-Policy: no-referrer makes Chromium post its forms with `Origin: null`.
+    const { db, client } = await seeded();
+    const before = await snapshot(db);
+    const post = (headers: Record<string, string>) =>
+      client.request('/w/demo/learnings', form({ statement: 'From a no-referrer page' }, headers));
+    const elsewhere: Record<string, string>[] = [
+      { Origin: 'null' },
+      { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' },
+      { Origin: 'null', 'Sec-Fetch-Site': 'same-site' },
+    ];
+    for (const headers of elsewhere) {
+      const res = await post(headers);
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+    }
+    expect(await snapshot(db)).toEqual(before);
+    const res = await post({ Origin: 'null', 'Sec-Fetch-Site': 'same-origin' });
+    expect(res.status).toBe(303);
+    expect(await snapshot(db)).not.toEqual(before);
+  });
+
   it('behind a proxy, accepts the configured public origin and refuses the internal one', async () => {
     const origin = 'https://lodestar.example.com';
     const { db, me, app } = await seeded({ origin });

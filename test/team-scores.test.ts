@@ -160,6 +160,55 @@ describe('everyone scores', () => {
     expect(page).not.toContain('You have not scored this yet.');
   });
 
+  it('stops counting a member who leaves: the means, the trail and the version say so', async () => {
+    const { app, db, ws, ada, bo, split } = await scoredWorkspace();
+    const kept = await makeHypothesis(db, ws, { title: 'Closed with Bo' });
+    await scoreAs(db, ws, kept, bo, { impact: 2, confidence: 2, ease: 2 });
+    await closeAs(db, ws, kept, { outcome: 'lost' });
+    const closedBefore = await requireHypothesis(db, ws, kept.id);
+    const before = await requireHypothesis(db, ws, split.id);
+    expect(before.impact).toBe(5.5);
+
+    const res = await app.request(`/w/team/members/${bo.id}/remove`, form({}));
+    expect(res.status).toBe(303);
+
+    // Only Ada's 8 · 6 · 5 is left: ICE (8 + 6 + 5) / 3 = 6.3. A score overwrites nobody's edit: same version.
+    const after = await requireHypothesis(db, ws, split.id);
+    expect([after.impact, after.confidence, after.ease, after.ice]).toEqual([8, 6, 5, 6.3]);
+    expect(after.version).toBe(before.version);
+    expect((await scoresOf(db, ws, [split.id])).get(split.id)?.map((s) => s.userId)).toEqual([ada.id]);
+    // A closed experiment keeps the scores it closed with, and who gave them.
+    const closedAfter = await requireHypothesis(db, ws, kept.id);
+    expect(closedAfter.ice).toBe(closedBefore.ice);
+    expect((await scoresOf(db, ws, [kept.id])).get(kept.id)?.map((s) => s.userId)).toEqual([bo.id]);
+
+    const page = (await (await app.request(`/w/team/hypotheses/${split.id}`)).text()).replace(/\s+/g, ' ');
+    expect(page).toContain(
+      'Bo Builder’s scores (Impact 3, Confidence 6, Ease 5) no longer count: they left the workspace — team ICE 5.5 → 6.3',
+    );
+    const table = page.slice(
+      page.indexOf('id="team-scores-title"'),
+      page.indexOf('</section>', page.indexOf('id="team-scores-title"')),
+    );
+    expect(table).toContain('Ada Analyst');
+    expect(table).not.toContain('Bo Builder');
+    expect(table).toContain('Team mean (1)');
+  });
+
+  it('lists closed experiments on the backlog with the team’s scores, not inputs that would be refused', async () => {
+    const { app, db, ws, split, agreed } = await scoredWorkspace();
+    await closeAs(db, ws, split, { outcome: 'won' });
+    const done = await (await app.request('/w/team/backlog?status=done')).text();
+    expect(done).not.toContain(`action="/w/team/hypotheses/${split.id}/score"`);
+    expect(rowText(done, split.id)).toContain('team impact 5.5');
+    expect(done).toContain('Team scores (I · C · E)');
+    // Every status: the open one still takes my scores beside the closed one.
+    const all = await (await app.request('/w/team/backlog?status=all')).text();
+    expect(all).toContain(`action="/w/team/hypotheses/${agreed.id}/score"`);
+    expect(all).not.toContain(`action="/w/team/hypotheses/${split.id}/score"`);
+    expect(all).toContain('Your scores (I · C · E)');
+  });
+
   it('edits with my own scores: team means of 6.5 are no obstacle to saving', async () => {
     const { app, db, ws, ada, bo, me } = await scoredWorkspace();
     const h = await makeHypothesis(db, ws, { title: 'Half points' });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { addWeeks, isoWeek, parseWeek, weekBounds, weekLabel, weeksInYear } from '../src/batches/weeks';
+import {
+  addWeeks,
+  dayLabel,
+  isoWeek,
+  parseWeek,
+  weekBounds,
+  weekLabel,
+  weeksInYear,
+} from '../src/batches/weeks';
 
 // ISO weeks in a workspace's time zone: year boundaries, 53-week years, midnight in other zones, DST.
 
@@ -152,6 +160,17 @@ describe('weeks', () => {
       ['2021-W53', '2021-W53'],
     ])('%s → %s', (week, label) => {
       expect(weekLabel(week)).toBe(label);
+    });
+  });
+
+  describe('dayLabel: the date in the zone, with the months weekLabel uses', () => {
+    it.each([
+      ['2026-09-28T12:00:00Z', 'UTC', '28 Sep 2026', 'not Intl en-GB’s “Sept”'],
+      ['2026-11-15T23:30:00Z', 'Pacific/Auckland', '16 Nov 2026', 'already Monday in Auckland'],
+      ['2026-11-16T03:00:00Z', 'America/Los_Angeles', '15 Nov 2026', 'still Sunday in Los Angeles'],
+      ['2027-01-01T00:00:00Z', 'UTC', '1 Jan 2027', 'no leading zero'],
+    ])('%s in %s → %s (%s)', (iso, zone, label) => {
+      expect(dayLabel(at(iso), zone)).toBe(label);
     });
   });
 });

@@ -139,13 +139,6 @@ const ICE_PARTS = ['impact', 'confidence', 'ease'] as const;
  * team's ICE — "Scored Impact 7, Confidence 6, Ease 8 (was 5/5/5) — team ICE 6.3 → 6.8".
  */
 function scoreSummary(e: EventLike, opts: DescribeOptions): string {
-  const mine = scoresOf(e.after?.mine);
-  if (!mine) return 'Scored';
-  const was = scoresOf(e.before?.mine);
-  const given = ICE_PARTS.map((k) => `${fieldLabel(k)} ${formatValue(k, mine[k], opts)}`).join(', ');
-  const previous = was
-    ? `was ${ICE_PARTS.map((k) => formatValue(k, was[k], opts)).join('/')}`
-    : 'first score';
   const from = e.before?.ice;
   const to = e.after?.ice;
   const team =
@@ -154,7 +147,22 @@ function scoreSummary(e: EventLike, opts: DescribeOptions): string {
       : typeof from === 'number' && formatValue('ice', from, opts) !== formatValue('ice', to, opts)
         ? ` — team ICE ${formatValue('ice', from, opts)} → ${formatValue('ice', to, opts)}`
         : ` — team ICE stays ${formatValue('ice', to, opts)}`;
-  return `Scored ${given} (${previous})${team}`;
+  const given = (s: Scores) =>
+    ICE_PARTS.map((k) => `${fieldLabel(k)} ${formatValue(k, s[k], opts)}`).join(', ');
+  // A member left the workspace: their scores stopped counting in the team's means (see dropMemberScores).
+  const left = e.before?.member;
+  const leftScores = scoresOf(left);
+  if (leftScores && e.after?.member === null) {
+    const name = typeof (left as Row).name === 'string' ? (left as Row).name : 'A former member';
+    return `${name}’s scores (${given(leftScores)}) no longer count: they left the workspace${team}`;
+  }
+  const mine = scoresOf(e.after?.mine);
+  if (!mine) return 'Scored';
+  const was = scoresOf(e.before?.mine);
+  const previous = was
+    ? `was ${ICE_PARTS.map((k) => formatValue(k, was[k], opts)).join('/')}`
+    : 'first score';
+  return `Scored ${given(mine)} (${previous})${team}`;
 }
 
 /** The member's own scores that changed, then the team's ICE, as rows. */

@@ -137,7 +137,10 @@ export async function createBatch(
 
 /** The open batch, created for the default week when there is none (selecting needs somewhere to go). */
 export async function openOrNewBatch(tx: Tx, ws: Workspace, now: number): Promise<Batch> {
-  return (await openBatch(tx, ws)) ?? insertBatch(tx, ws, {}, now);
+  const open = await openBatch(tx, ws);
+  // A batch for a week already gone that was never started is left as it is: selecting plans this week's.
+  if (open && open.week >= isoWeek(now, ws.timeZone)) return open;
+  return insertBatch(tx, ws, {}, now);
 }
 
 export async function setCapacity(
@@ -152,7 +155,7 @@ export async function setCapacity(
     const [updated] = await tx
       .update(batches)
       .set({ capacityDays, version: current.version + 1, updatedAt: now })
-      .where(eq(batches.id, batchId))
+      .where(and(eq(batches.workspaceId, ws.id), eq(batches.id, batchId)))
       .returning();
     if (!updated) throw new Error('batch vanished inside its own transaction');
     await recordUpdate(
@@ -231,7 +234,13 @@ export async function selectInto(
       version: current.version + 1,
       updatedAt: now,
     })
-    .where(and(eq(hypotheses.id, current.id), eq(hypotheses.version, current.version)));
+    .where(
+      and(
+        eq(hypotheses.workspaceId, ws.id),
+        eq(hypotheses.id, current.id),
+        eq(hypotheses.version, current.version),
+      ),
+    );
   await recordChange(
     tx,
     {
@@ -302,7 +311,7 @@ export async function removeFromBatch(
     await tx
       .update(hypotheses)
       .set({ status: 'backlog', batchId: null, version: current.version + 1, updatedAt: now })
-      .where(eq(hypotheses.id, current.id));
+      .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, current.id)));
     await recordChange(
       tx,
       {
@@ -347,7 +356,7 @@ export async function startBatch(db: Db, ws: Workspace, batchId: number, now = D
       await tx
         .update(hypotheses)
         .set({ status: 'running', startedAt: now, version: h.version + 1, updatedAt: now })
-        .where(eq(hypotheses.id, h.id));
+        .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, h.id)));
       await recordChange(
         tx,
         {
@@ -364,7 +373,7 @@ export async function startBatch(db: Db, ws: Workspace, batchId: number, now = D
     const [started] = await tx
       .update(batches)
       .set({ startedAt: now, version: batch.version + 1, updatedAt: now })
-      .where(eq(batches.id, batchId))
+      .where(and(eq(batches.workspaceId, ws.id), eq(batches.id, batchId)))
       .returning();
     if (!started) throw new Error('batch vanished inside its own transaction');
     const plannedDays = selected.reduce((sum, h) => sum + (h.estimatedDays ?? 0), 0);

@@ -7,7 +7,8 @@ import { respond } from '../htmx';
 import { idParam } from '../validation';
 import { batchItems, batchLoad, requireBatch } from './batches';
 import { batchOutcomes, batchOverviews } from './history';
-import { meetingSummary, summaryMarkdown } from './summary';
+import { summaryMarkdown } from './markdown';
+import { meetingSummary } from './summary';
 
 // Past and planned batches, and each meeting's summary (a page, and Markdown to paste into chat). Read-only:
 // batches are built and started on the meeting page.

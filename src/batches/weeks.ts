@@ -115,6 +115,15 @@ export function weekBounds(week: string, timeZone = 'UTC'): { start: number; end
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/**
+ * "16 Nov 2026": an instant's date in the time zone, with the month names weekLabel uses (not Intl's,
+ * whose en-GB "Sept" depends on the ICU version Node was built with).
+ */
+export function dayLabel(ms: number, timeZone: string): string {
+  const { y, m, d } = localDate(ms, timeZone);
+  return `${d} ${MONTHS[m - 1]} ${y}`;
+}
+
 /** "Week 47 · 16–22 Nov 2026": how a week is named on the page. */
 export function weekLabel(week: string): string {
   const parsed = parseWeek(week);

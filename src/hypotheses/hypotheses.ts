@@ -220,7 +220,13 @@ export async function updateHypothesis(
         ? await tx
             .select()
             .from(memberScores)
-            .where(and(eq(memberScores.hypothesisId, id), eq(memberScores.userId, user.userId)))
+            .where(
+              and(
+                eq(memberScores.workspaceId, ws.id),
+                eq(memberScores.hypothesisId, id),
+                eq(memberScores.userId, user.userId),
+              ),
+            )
         : [];
     if (current.version !== patch.version) {
       // A repeat of a save that already happened (a double submit, a retried request) changes nothing, so
@@ -354,7 +360,7 @@ export async function transitionHypothesis(
         ? await tx
             .select({ id: batches.id, week: batches.week })
             .from(batches)
-            .where(eq(batches.id, current.batchId))
+            .where(and(eq(batches.workspaceId, ws.id), eq(batches.id, current.batchId)))
         : [];
     const inBatch = batch ? { batchId: batch.id, week: batch.week } : {};
     await tx

@@ -44,7 +44,7 @@ async function teamColumns(tx: Tx, ws: Workspace, h: Hypothesis) {
   const rows = await tx
     .select({ impact: memberScores.impact, confidence: memberScores.confidence, ease: memberScores.ease })
     .from(memberScores)
-    .where(eq(memberScores.hypothesisId, h.id));
+    .where(and(eq(memberScores.workspaceId, ws.id), eq(memberScores.hypothesisId, h.id)));
   // With nobody's score left (the last scorer left the workspace), the hypothesis keeps the team's last means.
   const team = teamScores(rows) ?? { impact: h.impact, confidence: h.confidence, ease: h.ease };
   return { ...team, ice: ice(team, ws.iceMode), expectedRoti: expectedRoti(team, h.estimatedDays) };
@@ -65,7 +65,13 @@ export async function putMemberScore(
   const [mine] = await tx
     .select()
     .from(memberScores)
-    .where(and(eq(memberScores.hypothesisId, current.id), eq(memberScores.userId, userId)));
+    .where(
+      and(
+        eq(memberScores.workspaceId, ws.id),
+        eq(memberScores.hypothesisId, current.id),
+        eq(memberScores.userId, userId),
+      ),
+    );
   if (
     mine &&
     mine.impact === scores.impact &&
@@ -94,7 +100,7 @@ export async function putMemberScore(
     // score overwrites nobody's (each has their own row). Bumping it would make every edit form open during
     // the meeting stale the moment anyone else scored.
     .set({ ...team, updatedAt: now })
-    .where(eq(hypotheses.id, current.id))
+    .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, current.id)))
     .returning();
   if (!updated) throw new Error('hypothesis vanished inside its own transaction');
   await recordChange(
@@ -156,12 +162,21 @@ export async function setMyScore(
 
 /**
  * Removes a member's scores from a workspace (they left it) and recomputes the team means they were part
- * of, inside the caller's transaction: a former member's opinion no longer moves the ranking.
+ * of, inside the caller's transaction: a former member's opinion no longer moves the ranking. Each
+ * hypothesis's trail says whose scores stopped counting and how the team's ICE moved, so a rank that jumps
+ * is explained. Like a score, this leaves the version alone: it overwrites nobody's edit.
  */
 export async function dropMemberScores(tx: Tx, ws: Workspace, userId: number, now: number): Promise<void> {
   const theirs = await tx
-    .select({ hypothesisId: memberScores.hypothesisId })
+    .select({
+      hypothesisId: memberScores.hypothesisId,
+      impact: memberScores.impact,
+      confidence: memberScores.confidence,
+      ease: memberScores.ease,
+      name: users.name,
+    })
     .from(memberScores)
+    .innerJoin(users, eq(users.id, memberScores.userId))
     .where(and(eq(memberScores.workspaceId, ws.id), eq(memberScores.userId, userId)));
   if (theirs.length === 0) return;
   const affected = await tx
@@ -179,13 +194,48 @@ export async function dropMemberScores(tx: Tx, ws: Workspace, userId: number, no
   for (const h of affected) {
     // Closed experiments keep the scores they closed with, and who gave them.
     if (h.status === 'done') continue;
+    const score = theirs.find((t) => t.hypothesisId === h.id);
+    if (!score) continue;
     await tx
       .delete(memberScores)
-      .where(and(eq(memberScores.hypothesisId, h.id), eq(memberScores.userId, userId)));
+      .where(
+        and(
+          eq(memberScores.workspaceId, ws.id),
+          eq(memberScores.hypothesisId, h.id),
+          eq(memberScores.userId, userId),
+        ),
+      );
     const team = await teamColumns(tx, ws, h);
     await tx
       .update(hypotheses)
-      .set({ ...team, version: h.version + 1, updatedAt: now })
-      .where(eq(hypotheses.id, h.id));
+      .set({ ...team, updatedAt: now })
+      .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, h.id)));
+    await recordChange(
+      tx,
+      {
+        workspaceId: ws.id,
+        entity: 'hypothesis',
+        entityId: h.id,
+        action: 'score',
+        before: {
+          member: {
+            userId,
+            name: score.name,
+            impact: score.impact,
+            confidence: score.confidence,
+            ease: score.ease,
+          },
+          ice: h.ice,
+        },
+        after: {
+          member: null,
+          ice: team.ice,
+          impact: team.impact,
+          confidence: team.confidence,
+          ease: team.ease,
+        },
+      },
+      now,
+    );
   }
 }

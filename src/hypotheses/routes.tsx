@@ -1,16 +1,9 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
-import { hypotheses, hypothesisTags } from '../../db/schema';
-import { fmtIce } from '../../views/components/badges';
+import { hypotheses } from '../../db/schema';
 import { emptyForm, type FormState, formValues } from '../../views/components/form';
-import { BacklogPage, BacklogResults, backlogQuery, type RowNotice } from '../../views/hypotheses/backlog';
-import {
-  ClosePreview,
-  closeDefaults,
-  DetailFragment,
-  DetailPage,
-  type DetailProps,
-} from '../../views/hypotheses/detail';
+import { ClosePreview, closeDefaults } from '../../views/hypotheses/close-form';
+import { DetailFragment, DetailPage, type DetailProps } from '../../views/hypotheses/detail';
 import { editValues, LearningsPanel, myFormScores } from '../../views/hypotheses/form';
 import { HISTORY_LIMIT } from '../../views/hypotheses/history';
 import { NewHypothesisPage } from '../../views/hypotheses/new';
@@ -20,12 +13,12 @@ import type { MemberWorkspace } from '../accounts/members';
 import { hypothesisHistory } from '../audit/audit';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, type FieldErrors, ValidationError } from '../errors';
-import { isHtmx, respond } from '../htmx';
+import { respond } from '../htmx';
 import { learningsForClose, learningsForMetric, learningsOfHypothesis } from '../learnings/learnings';
 import { hintFor } from '../levers/hints';
-import { leverRotiByMetric } from '../levers/levers';
 import { activeInputs, requireMetric } from '../metrics/metrics';
 import { idParam, parse, readForm } from '../validation';
+import { backlogRoutes } from './backlog-routes';
 import { closeHypothesis, followUpFromHypothesis } from './close';
 import {
   createHypothesis,
@@ -35,19 +28,9 @@ import {
   transitionHypothesis,
   updateHypothesis,
 } from './hypotheses';
-import { type MemberScoreRow, scoresOf, setMyScore } from './member-scores';
-import { listHypotheses, rankOf } from './ranking';
-import {
-  CloseInput,
-  HypothesisInput,
-  HypothesisPatch,
-  ListQuery,
-  ScoreInput,
-  TransitionInput,
-} from './schemas';
-
-/** A member's own scores from the backlog row: no version, since nobody else's scores can be overwritten. */
-const MyScoreInput = ScoreInput.omit({ version: true });
+import { type MemberScoreRow, scoresOf } from './member-scores';
+import { rankOf } from './ranking';
+import { CloseInput, HypothesisInput, HypothesisPatch, TransitionInput } from './schemas';
 
 /** The signed-in member a page request runs as (pages are only served to signed-in members). */
 function memberId(c: Context<AppEnv>): number {
@@ -56,16 +39,7 @@ function memberId(c: Context<AppEnv>): number {
   return user.id;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 type Body = Record<string, string | File | (string | File)[]>;
-
-/** The backlog's query: the page defaults to the backlog itself; "all" means every status. */
-function backlogListQuery(raw: Record<string, string>): ListQuery {
-  const status = raw.status ?? 'backlog';
-  const parsed = ListQuery.safeParse({ ...raw, status: status === 'all' ? undefined : status });
-  return parsed.success ? parsed.data : ListQuery.parse({ status: 'backlog' });
-}
 
 /** The close form's fields as the domain's CloseInput: a new statement and/or links to existing learnings. */
 function closeInputFrom(body: Body): unknown {
@@ -183,90 +157,8 @@ export function hypothesisRoutes({ db }: Deps) {
       status,
     );
 
-  // ---- backlog -------------------------------------------------------------------------------------
-
-  async function backlogView(c: Context<AppEnv>, ws: MemberWorkspace, q: ListQuery) {
-    const [{ items, total }, inputs, tagRows, levers] = await Promise.all([
-      listHypotheses(db, ws, q),
-      activeInputs(db, ws),
-      db.orm
-        .selectDistinct({ tag: hypothesisTags.tag })
-        .from(hypothesisTags)
-        .where(eq(hypothesisTags.workspaceId, ws.id))
-        .orderBy(asc(hypothesisTags.tag))
-        .limit(200),
-      leverRotiByMetric(db, ws),
-    ]);
-    const scores = await scoresOf(
-      db,
-      ws,
-      items.map((i) => i.id),
-    );
-    return {
-      ws,
-      q,
-      items,
-      total,
-      inputs,
-      tags: tagRows.map((t) => t.tag),
-      scores,
-      levers,
-      userId: memberId(c),
-    };
-  }
-
-  app.get('/w/:slug/backlog', async (c) => {
-    const ws = c.get('workspace');
-    const q = backlogListQuery(c.req.query());
-    const view = await backlogView(c, ws, q);
-    return respond(c, {
-      page: () => <BacklogPage {...view} />,
-      fragment: () => <BacklogResults {...view} />,
-    });
-  });
-
-  // Inline rescoring saves the member's own scores (everyone scores; the row shows the team's means). The htmx
-  // request gets the re-ranked list (the row moves to its new rank); without JavaScript the same form posts
-  // and is redirected back to the same view of the backlog. No version: members never overwrite each other.
-  app.post('/w/:slug/hypotheses/:id/score', async (c) => {
-    const ws = c.get('workspace');
-    const id = idParam(c.req.param('id'));
-    const body = await readForm(c);
-    const back = typeof body.back === 'string' ? body.back : 'status=backlog';
-    const q = backlogListQuery(Object.fromEntries(new URLSearchParams(back)));
-    let notice: RowNotice;
-    let status: 200 | 409 | 422 = 200;
-    try {
-      const input = parse(MyScoreInput, body);
-      const h = await setMyScore(db, ws, id, memberId(c), input);
-      const [rank, scores] = await Promise.all([rankOf(db, ws, id, q.sort), scoresOf(db, ws, [id])]);
-      const n = scores.get(id)?.length ?? 0;
-      notice = {
-        id,
-        tone: 'ok',
-        message: `Saved your scores: team ICE ${fmtIce(h.ice, ws.iceMode)} from ${plural(n, 'scorer')}${rank ? `, now rank #${rank}` : ''}.`,
-      };
-      if (!isHtmx(c)) return c.redirect(`/w/${ws.slug}/backlog?${backlogQuery(q)}#h-${id}`, 303);
-    } catch (e) {
-      if (e instanceof ValidationError) {
-        await requireHypothesis(db, ws, id);
-        notice = { id, tone: 'error', message: `Not saved. ${Object.values(e.fields).join(' ')}` };
-        status = 422;
-      } else if (e instanceof ConflictError) {
-        notice = { id, tone: 'warn', message: `Not saved. ${e.message}` };
-        status = 409;
-      } else throw e;
-    }
-    const view = await backlogView(c, ws, q);
-    return respond(
-      c,
-      {
-        page: () => <BacklogPage {...view} notice={notice} />,
-        fragment: () => <BacklogResults {...view} notice={notice} />,
-      },
-      status,
-    );
-  });
+  // The backlog and its inline rescoring.
+  app.route('/', backlogRoutes({ db }));
 
   // ---- new -----------------------------------------------------------------------------------------
 

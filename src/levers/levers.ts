@@ -43,7 +43,14 @@ export async function closedExperiments(db: Db, ws: Workspace, metricId?: number
     .select({ hypothesisId: hypothesisTags.hypothesisId, tag: hypothesisTags.tag })
     .from(hypothesisTags)
     .innerJoin(hypotheses, eq(hypotheses.id, hypothesisTags.hypothesisId))
-    .where(and(eq(hypothesisTags.workspaceId, ws.id), eq(hypotheses.status, 'done')));
+    .where(
+      and(
+        eq(hypothesisTags.workspaceId, ws.id),
+        eq(hypotheses.workspaceId, ws.id),
+        eq(hypotheses.status, 'done'),
+        metricId != null ? eq(hypotheses.metricId, metricId) : undefined,
+      ),
+    );
   const tags = new Map<number, string[]>();
   for (const t of tagRows) tags.set(t.hypothesisId, [...(tags.get(t.hypothesisId) ?? []), t.tag]);
   return rows.map((r) => ({

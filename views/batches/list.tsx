@@ -1,7 +1,6 @@
 import type { MemberWorkspace } from '../../src/accounts/members';
 import { type BatchOverview, outcomesText } from '../../src/batches/history';
-import { dayLabel } from '../../src/batches/summary';
-import { weekLabel } from '../../src/batches/weeks';
+import { dayLabel, weekLabel } from '../../src/batches/weeks';
 import { fmt } from '../components/badges';
 import { Layout } from '../layout';
 import { fmtRoti, LoadMeter } from './parts';

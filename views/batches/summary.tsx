@@ -1,6 +1,7 @@
 import type { MemberWorkspace } from '../../src/accounts/members';
-import { dayLabel, type MeetingSummary, windowText } from '../../src/batches/summary';
-import { weekLabel } from '../../src/batches/weeks';
+import { windowText } from '../../src/batches/markdown';
+import type { MeetingSummary } from '../../src/batches/summary';
+import { dayLabel, weekLabel } from '../../src/batches/weeks';
 import { fmt, fmtLift, LearningPill, OutcomePill, StatusPill } from '../components/badges';
 import { Layout } from '../layout';
 import { fmtRoti, LoadMeter, OverCapacity } from './parts';
@@ -165,7 +166,7 @@ export function SummaryView(props: SummaryProps) {
 
 export function SummaryPage(props: SummaryProps) {
   return (
-    <Layout title={`Meeting summary ${props.summary.batch.week}`} ws={props.ws} nav="batches">
+    <Layout title={`Meeting summary: ${weekLabel(props.summary.batch.week)}`} ws={props.ws} nav="batches">
       <SummaryView {...props} />
     </Layout>
   );

@@ -1,17 +1,15 @@
-import { type Metric, OUTCOMES, type Status, type Workspace } from '../../db/schema';
+import { type Metric, OUTCOMES, type Status } from '../../db/schema';
 import type { MemberWorkspace } from '../../src/accounts/members';
 import { STATUS_LABELS } from '../../src/hypotheses/lifecycle';
 import type { MemberScoreRow } from '../../src/hypotheses/member-scores';
 import type { RankedItem } from '../../src/hypotheses/ranking';
 import type { ListQuery } from '../../src/hypotheses/schemas';
 import type { Lever } from '../../src/levers/levers';
-import { ICE_MAX, ICE_MIN, type IceScores } from '../../src/scoring/scores';
-import { spread } from '../../src/scoring/team';
 import { canEdit, ReadOnlyNote } from '../components/access';
 import { fmt, fmtIce, OutcomePill, StatusPill } from '../components/badges';
 import { emptyForm, Input, Select } from '../components/form';
 import { Layout } from '../layout';
-import { myFormScores } from './form';
+import { LeverRoti, ScoreForm, Scores, TeamLine } from './backlog-row';
 
 export type RowNotice = { id: number; message: string; tone: 'ok' | 'warn' | 'error' };
 
@@ -36,119 +34,6 @@ export type BacklogScores = {
   userId?: number;
 };
 
-function ScoreForm(props: { ws: Workspace; item: RankedItem; back: string; mine?: IceScores }) {
-  const { item, ws } = props;
-  const url = `/w/${ws.slug}/hypotheses/${item.id}/score`;
-  const values = myFormScores(item, props.mine);
-  // No version: each member has their own scores, so saving cannot overwrite anyone else's.
-  return (
-    <form
-      method="post"
-      action={url}
-      class={`score-form ${props.mine ? 'mine' : 'not-mine'}`}
-      hx-post={url}
-      hx-trigger="change, submit"
-      hx-target="#backlog-results"
-      hx-swap="outerMorph"
-      aria-label={`Your scores of ${item.title}`}
-    >
-      <input type="hidden" name="back" value={props.back} />
-      <span class="score-caption">{props.mine ? 'Yours' : 'Not scored yet'}</span>
-      {(['impact', 'confidence', 'ease'] as const).map((k) => (
-        <label class="score">
-          <span class="score-label" title={k}>
-            {k[0]?.toUpperCase()}
-          </span>
-          <span class="sr-only"> your {k}</span>
-          <input
-            id={`${k}-${item.id}`}
-            type="number"
-            name={k}
-            min={ICE_MIN}
-            max={ICE_MAX}
-            step="1"
-            required
-            value={values[k]}
-            inputmode="numeric"
-          />
-        </label>
-      ))}
-      <button type="submit" class="small save-score">
-        Save<span class="sr-only"> your scores of {item.title}</span>
-      </button>
-    </form>
-  );
-}
-
-/** A viewer's view of the scores: the team's three means, with nothing to submit. */
-function Scores(props: { item: RankedItem }) {
-  const { item } = props;
-  return (
-    <span class="score-form" title="The team’s Impact · Confidence · Ease">
-      {(['impact', 'confidence', 'ease'] as const).map((k) => (
-        <span class="score">
-          <span class="score-label" aria-hidden="true">
-            {k[0]?.toUpperCase()}
-          </span>
-          <span class="sr-only"> team {k}</span> {fmt(item[k])}
-        </span>
-      ))}
-    </span>
-  );
-}
-
-const SCORE_NAMES = { impact: 'Impact', confidence: 'Confidence', ease: 'Ease' } as const;
-
-/** The team's side of a row: its means (for editors, whose inputs hold their own), scorers, spread. */
-function TeamLine(props: { item: RankedItem; scores: MemberScoreRow[]; withMeans: boolean }) {
-  const { item, scores } = props;
-  const s = spread(scores);
-  return (
-    <p class="team-line">
-      {props.withMeans ? (
-        <span>
-          {s.n === 0 ? 'As created' : 'Team'} {fmt(item.impact)} · {fmt(item.confidence)} · {fmt(item.ease)}
-        </span>
-      ) : null}
-      <span class="muted">
-        {s.n === 0 ? 'no member has scored it yet' : `${s.n} ${s.n === 1 ? 'scorer' : 'scorers'}`}
-      </span>
-      {s.n >= 2 ? (
-        <span class="muted">
-          spread {s.max}
-          {s.widest ? ` on ${SCORE_NAMES[s.widest]}` : ''}
-        </span>
-      ) : null}
-      {s.disagree ? (
-        <span
-          class="badge warn discuss"
-          title={`Scores differ by ${s.max} on ${s.widest ? SCORE_NAMES[s.widest] : 'a score'}: talk it through`}
-        >
-          discuss
-        </span>
-      ) : null}
-    </p>
-  );
-}
-
-function LeverRoti(props: { item: RankedItem; lever?: Lever }) {
-  const { lever, item } = props;
-  if (lever?.meanRoti == null)
-    return (
-      <span class="num lever-roti muted" title={`No closed experiment on ${item.metricName} has a ROTI yet`}>
-        —
-      </span>
-    );
-  return (
-    <span
-      class="num lever-roti"
-      title={`Mean ROTI of the ${lever.closed} closed ${lever.closed === 1 ? 'experiment' : 'experiments'} on ${item.metricName}`}
-    >
-      {lever.meanRoti.toFixed(2)}
-    </span>
-  );
-}
-
 /** The ranked list: the fragment htmx swaps after filtering or rescoring. */
 export function BacklogResults(
   props: BacklogScores & {
@@ -164,6 +49,8 @@ export function BacklogResults(
   // A refusal about a row this view does not list (a closed experiment, say) still needs to be seen.
   const loose = props.notice && !items.some((i) => i.id === props.notice?.id) ? props.notice : undefined;
   const editor = canEdit(ws);
+  // A closed experiment keeps the scores it closed with (a save would be refused): shown, not an input.
+  const rescorable = (item: RankedItem) => editor && item.status !== 'done';
   const back = backlogQuery(q);
   const base = `/w/${ws.slug}`;
   const page = (offset: number) => `${base}/backlog?${backlogQuery({ ...q, offset })}`;
@@ -206,7 +93,7 @@ export function BacklogResults(
           <li class="backlog-head" aria-hidden="true">
             <span>Rank</span>
             <span>Hypothesis</span>
-            <span>{editor ? 'Your scores (I · C · E)' : 'Team scores (I · C · E)'}</span>
+            <span>{items.some(rescorable) ? 'Your scores (I · C · E)' : 'Team scores (I · C · E)'}</span>
             <span class="num">ICE</span>
             <span class="num">Exp. ROTI</span>
             <span class="num">Lever ROTI</span>
@@ -238,7 +125,7 @@ export function BacklogResults(
                   ) : null}
                   <OutcomePill outcome={item.result} />
                 </div>
-                <TeamLine item={item} scores={props.scores.get(item.id) ?? []} withMeans={editor} />
+                <TeamLine item={item} scores={props.scores.get(item.id) ?? []} withMeans={rescorable(item)} />
                 {props.notice?.id === item.id ? (
                   <p
                     class={`row-notice ${props.notice.tone}`}
@@ -248,7 +135,7 @@ export function BacklogResults(
                   </p>
                 ) : null}
               </div>
-              {editor ? (
+              {rescorable(item) ? (
                 <ScoreForm ws={ws} item={item} back={back} mine={mineOf(item.id)} />
               ) : (
                 <Scores item={item} />

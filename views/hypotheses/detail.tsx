@@ -1,13 +1,10 @@
-import { type AuditEvent, type Metric, OUTCOMES } from '../../db/schema';
+import type { AuditEvent, Metric } from '../../db/schema';
 import type { MemberWorkspace } from '../../src/accounts/members';
-import { fmtDateTime } from '../../src/audit/format';
 import type { HypothesisWithTags } from '../../src/hypotheses/hypotheses';
 import { MOVES } from '../../src/hypotheses/lifecycle';
 import type { MemberScoreRow } from '../../src/hypotheses/member-scores';
 import type { LearningWithExperiments } from '../../src/learnings/learnings';
 import type { LeverHint } from '../../src/levers/hints';
-import { lift, roti, suggestedReturn } from '../../src/scoring/scores';
-import { memberIce, spread } from '../../src/scoring/team';
 import { canEdit, ReadOnlyNote } from '../components/access';
 import {
   Banner,
@@ -19,10 +16,12 @@ import {
   OutcomePill,
   StatusPill,
 } from '../components/badges';
-import { ErrorSummary, type FormState, Input, Select, TextArea } from '../components/form';
+import type { FormState } from '../components/form';
 import { Layout } from '../layout';
+import { CloseForm } from './close-form';
 import { HypothesisFieldset, LearningsPanel } from './form';
 import { HistorySection } from './history';
+import { TeamScores } from './team-scores';
 
 export type LinkedLearning = {
   id: number;
@@ -61,177 +60,6 @@ export type DetailProps = {
   /** The lever's record, for the calibration hints beside Confidence and the estimate. */
   hint?: LeverHint;
 };
-
-/** The close form's default values: return pre-filled with the suggestion for a win. */
-export function closeDefaults(h: HypothesisWithTags): Record<string, string> {
-  const suggestion = suggestedReturn({
-    outcome: 'won',
-    impact: h.impact,
-    expectedLift: h.expectedLift,
-    observedLift: null,
-  });
-  return {
-    outcome: 'won',
-    actualDays: h.estimatedDays == null ? '' : String(h.estimatedDays),
-    return: suggestion == null ? '' : String(suggestion),
-    returnSuggested: suggestion == null ? '' : String(suggestion),
-    newStatus: 'emerging',
-    version: String(h.version),
-  };
-}
-
-/**
- * Lift, suggested return and ROTI for what the close form holds so far. The return input is re-filled
- * with the new suggestion unless the user typed their own value.
- */
-export function ClosePreview(props: { h: HypothesisWithTags; state: FormState }) {
-  const v = props.state.values;
-  const num = (s: string | undefined) =>
-    s == null || s.trim() === '' || Number.isNaN(Number(s)) ? null : Number(s);
-  const outcome = (OUTCOMES as readonly string[]).includes(v.outcome ?? '')
-    ? (v.outcome as (typeof OUTCOMES)[number])
-    : 'won';
-  const observedLift = lift(num(v.baseline), num(v.observed));
-  const suggestion = suggestedReturn({
-    outcome,
-    impact: props.h.impact,
-    expectedLift: props.h.expectedLift,
-    observedLift,
-  });
-  const userTyped = v.return != null && v.return.trim() !== '' && v.return !== (v.returnSuggested ?? '');
-  const returnValue = userTyped ? (v.return ?? '') : suggestion == null ? '' : String(suggestion);
-  const days = num(v.actualDays);
-  const ret = num(returnValue);
-  const r = ret != null && days != null && days > 0 ? roti(ret, days) : null;
-  const state = { values: { ...v, return: returnValue }, errors: props.state.errors };
-  return (
-    <div id="close-preview" class="close-preview">
-      <input type="hidden" name="returnSuggested" value={suggestion == null ? '' : String(suggestion)} />
-      <Input
-        name="return"
-        label="Return (0–10)"
-        state={state}
-        type="number"
-        min={0}
-        max={10}
-        step="any"
-        hint={
-          suggestion == null
-            ? `No suggestion for ${outcome}: score what was learned (0–10).`
-            : `Suggested ${fmt(suggestion)} (${outcome === 'won' ? 'Impact scaled by observed ÷ expected lift' : 'invalid experiments return nothing'}); change it if you disagree.`
-        }
-      />
-      <p class="figures" aria-live="polite">
-        Lift: <strong>{fmtLift(observedLift)}</strong>
-        {observedLift == null && num(v.baseline) === 0 ? ' (a baseline of 0 has no relative lift)' : ''} ·
-        ROTI: <strong>{r == null ? '—' : `${r.toFixed(2)} per person-day`}</strong>
-      </p>
-    </div>
-  );
-}
-
-function CloseForm(props: DetailProps) {
-  const { ws, h, close: s } = props;
-  const url = `/w/${ws.slug}/hypotheses/${h.id}`;
-  return (
-    <section class="panel" aria-labelledby="close-title">
-      <h2 id="close-title">Close with a result</h2>
-      <form
-        id="close-form"
-        method="post"
-        action={`${url}/close`}
-        class="stack"
-        hx-post={`${url}/close/preview`}
-        hx-trigger="change"
-        hx-target="#close-preview"
-        hx-swap="outerHTML"
-      >
-        <ErrorSummary state={s} />
-        <input type="hidden" name="version" value={s.values.version ?? String(h.version)} />
-        <div class="row">
-          <Select
-            name="outcome"
-            label="Outcome"
-            state={s}
-            required
-            options={OUTCOMES.map((o) => ({ value: o, label: o[0]?.toUpperCase() + o.slice(1) }))}
-          />
-          <Input
-            name="baseline"
-            label={`Baseline (${props.metric.unit || 'value'})`}
-            state={s}
-            type="number"
-            step="any"
-          />
-          <Input
-            name="observed"
-            label={`Observed (${props.metric.unit || 'value'})`}
-            state={s}
-            type="number"
-            step="any"
-          />
-          <Input
-            name="actualDays"
-            label="Actual person-days"
-            state={s}
-            type="number"
-            step="any"
-            min={0}
-            required
-          />
-        </div>
-        <ClosePreview h={h} state={s} />
-        <fieldset>
-          <legend>What did we learn? (at least one)</legend>
-          <TextArea
-            name="newStatement"
-            label="A new learning"
-            state={s}
-            maxLength={1000}
-            rows={2}
-            placeholder="New admins act on a checklist when it is the first thing they see."
-          />
-          <Select
-            name="newStatus"
-            label="Its status"
-            state={s}
-            options={[
-              { value: 'emerging', label: 'Emerging (one experiment)' },
-              { value: 'supported', label: 'Supported (several experiments agree)' },
-              { value: 'confirmed', label: 'Confirmed' },
-              { value: 'rejected', label: 'Rejected' },
-            ]}
-          />
-          {props.closeLearnings.length ? (
-            <>
-              <p class="hint">
-                …or say how this result bears on what the team already believes about {props.metric.name}:
-              </p>
-              <ul class="link-learnings">
-                {props.closeLearnings.map((l) => (
-                  <li>
-                    <Select
-                      name={`link_${l.id}`}
-                      id={`f-link_${l.id}`}
-                      label={l.statement}
-                      state={s}
-                      options={[
-                        { value: '', label: 'Not related' },
-                        { value: 'supports', label: 'This experiment supports it' },
-                        { value: 'contradicts', label: 'This experiment contradicts it' },
-                      ]}
-                    />
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : null}
-        </fieldset>
-        <button type="submit">Close experiment</button>
-      </form>
-    </section>
-  );
-}
 
 function Result(props: DetailProps) {
   const { ws, h } = props;
@@ -291,104 +119,6 @@ function Result(props: DetailProps) {
           <button type="submit">Draft a follow-up</button>
         </form>
       ) : null}
-    </section>
-  );
-}
-
-/** Who scored what: each member's own Impact, Confidence, Ease and ICE, then the team's means and spread. */
-function TeamScores(props: DetailProps) {
-  const { ws, h } = props;
-  const scores = props.scores ?? [];
-  const s = spread(scores);
-  const mine = scores.find((m) => m.userId === props.userId);
-  const closed = h.status === 'done';
-  const names = { impact: 'Impact', confidence: 'Confidence', ease: 'Ease' } as const;
-  return (
-    <section class="panel team-scores" aria-labelledby="team-scores-title">
-      <h2 id="team-scores-title">Team scores</h2>
-      {!mine && canEdit(ws) && !closed ? (
-        <p class="alert warn not-scored">
-          You have not scored this yet.{' '}
-          <a href={`/w/${ws.slug}/hypotheses/${h.id}?edit=1#f-impact`}>
-            Give your Impact, Confidence and Ease
-          </a>{' '}
-          (or on the backlog): the team’s ICE is the mean of everyone’s.
-        </p>
-      ) : null}
-      {scores.length === 0 ? (
-        <p class="muted">No member has scored it yet: the scores shown are the ones it was created with.</p>
-      ) : (
-        <table class="table">
-          <caption class="sr-only">Each member’s own scores, and the team’s means</caption>
-          <thead>
-            <tr>
-              <th scope="col">Member</th>
-              <th scope="col" class="num">
-                Impact
-              </th>
-              <th scope="col" class="num">
-                Confidence
-              </th>
-              <th scope="col" class="num">
-                Ease
-              </th>
-              <th scope="col" class="num">
-                ICE
-              </th>
-              <th scope="col">Last updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {scores.map((m) => (
-              <tr class={m.userId === props.userId ? 'you' : ''}>
-                <th scope="row">
-                  {m.name}
-                  {m.userId === props.userId ? ' (you)' : ''}
-                </th>
-                <td class="num">{m.impact}</td>
-                <td class="num">{m.confidence}</td>
-                <td class="num">{m.ease}</td>
-                <td class="num">{fmtIce(memberIce(m, ws.iceMode), ws.iceMode)}</td>
-                <td>
-                  <time datetime={new Date(m.updatedAt).toISOString()}>
-                    {fmtDateTime(m.updatedAt, ws.timeZone)}
-                  </time>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">Team mean ({scores.length})</th>
-              <td class="num">{fmt(h.impact)}</td>
-              <td class="num">{fmt(h.confidence)}</td>
-              <td class="num">{fmt(h.ease)}</td>
-              <td class="num">
-                <strong>{fmtIce(h.ice, ws.iceMode)}</strong>
-              </td>
-              <td />
-            </tr>
-            {s.n >= 2 ? (
-              <tr>
-                <th scope="row">Spread (highest − lowest)</th>
-                <td class="num">{s.impact}</td>
-                <td class="num">{s.confidence}</td>
-                <td class="num">{s.ease}</td>
-                <td />
-                <td>
-                  {s.disagree ? (
-                    <span class="badge warn discuss">
-                      discuss: {s.max} apart on {s.widest ? names[s.widest] : 'a score'}
-                    </span>
-                  ) : (
-                    <span class="muted">close enough</span>
-                  )}
-                </td>
-              </tr>
-            ) : null}
-          </tfoot>
-        </table>
-      )}
     </section>
   );
 }

@@ -1,0 +1,121 @@
+import { asc, eq } from 'drizzle-orm';
+import { type Context, Hono } from 'hono';
+import { hypothesisTags } from '../../db/schema';
+import { fmtIce } from '../../views/components/badges';
+import { BacklogPage, BacklogResults, backlogQuery, type RowNotice } from '../../views/hypotheses/backlog';
+import { signedIn } from '../accounts/auth';
+import type { MemberWorkspace } from '../accounts/members';
+import type { AppEnv, Deps } from '../env';
+import { ConflictError, ValidationError } from '../errors';
+import { isHtmx, respond } from '../htmx';
+import { leverRotiByMetric } from '../levers/levers';
+import { activeInputs } from '../metrics/metrics';
+import { idParam, parse, readForm } from '../validation';
+import { requireHypothesis } from './hypotheses';
+import { scoresOf, setMyScore } from './member-scores';
+import { listHypotheses, rankOf } from './ranking';
+import { ListQuery, ScoreInput } from './schemas';
+
+// The ranked backlog (filters, sorts, pages) and its inline rescoring: each member saves their own scores
+// from the row, and the row shows the team's means.
+
+/** A member's own scores from the backlog row: no version, since nobody else's scores can be overwritten. */
+const MyScoreInput = ScoreInput.omit({ version: true });
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The backlog's query: the page defaults to the backlog itself; "all" means every status. */
+function backlogListQuery(raw: Record<string, string>): ListQuery {
+  const status = raw.status ?? 'backlog';
+  const parsed = ListQuery.safeParse({ ...raw, status: status === 'all' ? undefined : status });
+  return parsed.success ? parsed.data : ListQuery.parse({ status: 'backlog' });
+}
+
+export function backlogRoutes({ db }: Pick<Deps, 'db'>) {
+  const app = new Hono<AppEnv>();
+
+  async function backlogView(c: Context<AppEnv>, ws: MemberWorkspace, q: ListQuery) {
+    const [{ items, total }, inputs, tagRows, levers] = await Promise.all([
+      listHypotheses(db, ws, q),
+      activeInputs(db, ws),
+      db.orm
+        .selectDistinct({ tag: hypothesisTags.tag })
+        .from(hypothesisTags)
+        .where(eq(hypothesisTags.workspaceId, ws.id))
+        .orderBy(asc(hypothesisTags.tag))
+        .limit(200),
+      leverRotiByMetric(db, ws),
+    ]);
+    const scores = await scoresOf(
+      db,
+      ws,
+      items.map((i) => i.id),
+    );
+    return {
+      ws,
+      q,
+      items,
+      total,
+      inputs,
+      tags: tagRows.map((t) => t.tag),
+      scores,
+      levers,
+      userId: signedIn(c).id,
+    };
+  }
+
+  app.get('/w/:slug/backlog', async (c) => {
+    const ws = c.get('workspace');
+    const q = backlogListQuery(c.req.query());
+    const view = await backlogView(c, ws, q);
+    return respond(c, {
+      page: () => <BacklogPage {...view} />,
+      fragment: () => <BacklogResults {...view} />,
+    });
+  });
+
+  // Inline rescoring saves the member's own scores (everyone scores; the row shows the team's means). The htmx
+  // request gets the re-ranked list (the row moves to its new rank); without JavaScript the same form posts
+  // and is redirected back to the same view of the backlog. No version: members never overwrite each other.
+  app.post('/w/:slug/hypotheses/:id/score', async (c) => {
+    const ws = c.get('workspace');
+    const id = idParam(c.req.param('id'));
+    const body = await readForm(c);
+    const back = typeof body.back === 'string' ? body.back : 'status=backlog';
+    const q = backlogListQuery(Object.fromEntries(new URLSearchParams(back)));
+    let notice: RowNotice;
+    let status: 200 | 409 | 422 = 200;
+    try {
+      const input = parse(MyScoreInput, body);
+      const h = await setMyScore(db, ws, id, signedIn(c).id, input);
+      const [rank, scores] = await Promise.all([rankOf(db, ws, id, q.sort), scoresOf(db, ws, [id])]);
+      const n = scores.get(id)?.length ?? 0;
+      notice = {
+        id,
+        tone: 'ok',
+        message: `Saved your scores: team ICE ${fmtIce(h.ice, ws.iceMode)} from ${plural(n, 'scorer')}${rank ? `, now rank #${rank}` : ''}.`,
+      };
+      if (!isHtmx(c)) return c.redirect(`/w/${ws.slug}/backlog?${backlogQuery(q)}#h-${id}`, 303);
+    } catch (e) {
+      if (e instanceof ValidationError) {
+        await requireHypothesis(db, ws, id);
+        notice = { id, tone: 'error', message: `Not saved. ${Object.values(e.fields).join(' ')}` };
+        status = 422;
+      } else if (e instanceof ConflictError) {
+        notice = { id, tone: 'warn', message: `Not saved. ${e.message}` };
+        status = 409;
+      } else throw e;
+    }
+    const view = await backlogView(c, ws, q);
+    return respond(
+      c,
+      {
+        page: () => <BacklogPage {...view} notice={notice} />,
+        fragment: () => <BacklogResults {...view} notice={notice} />,
+      },
+      status,
+    );
+  });
+
+  return app;
+}
