@@ -1,14 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import {
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-  chromium,
-  type Page,
-} from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
 import {
@@ -24,14 +14,11 @@ import type { User } from '../db/schema';
 import { seedDemo } from '../db/seed';
 import { addMember } from '../src/accounts/members';
 import { createSession } from '../src/accounts/sessions';
-import { createApp } from '../src/app';
 import { runAs } from '../src/audit/actor';
+import { axeSource, launchChromium, serveApp, sessionCookie } from './browser-kit';
 import { ownedDb } from './helpers';
 
 // Real Chromium (Debian's package, installed by .ci/run) against the real server on a loopback port.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let browser: Browser;
 let base: string;
@@ -100,8 +87,6 @@ async function seedXss(db: Db, owner: User) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run).`);
   const { db, dispose } = await ownedDb();
   database = db;
   const demo = await seedDemo(db);
@@ -110,26 +95,13 @@ beforeAll(async () => {
   await addMember(db, demo.id, tester, 'owner');
   await seedXss(db, tester);
   sessionId = await createSession(db, tester.id);
-  const app = createApp({ db, logLevel: 'silent' });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const served = await serveApp(db);
+  base = served.base;
   close = () => {
-    server.close();
+    served.close();
     dispose();
   };
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -140,9 +112,7 @@ afterAll(async () => {
 /** A browser context signed in as the tester (its own cookie jar, so tests do not share state). */
 async function signedIn(options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const context = await browser.newContext(options);
-  await context.addCookies([
-    { name: 'lodestar_session', value: sessionId, url: base, httpOnly: true, sameSite: 'Lax' },
-  ]);
+  await context.addCookies([sessionCookie(base, sessionId)]);
   return context;
 }
 

@@ -1,14 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import {
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-  chromium,
-  type Page,
-} from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
 import {
@@ -22,14 +12,11 @@ import {
 } from '../db/factories';
 import type { User } from '../db/schema';
 import { createSession } from '../src/accounts/sessions';
-import { createApp } from '../src/app';
 import { scoresOf } from '../src/hypotheses/member-scores';
+import { axeSource, launchChromium, serveApp, sessionCookie } from './browser-kit';
 import { ownedDb } from './helpers';
 
 // Two members on the meeting page at once, in real Chromium against the real server (as test/browser.test.ts).
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let browser: Browser;
 let base: string;
@@ -42,8 +29,6 @@ const ids = { scored: 0, typed: 0, runA: 0, runB: 0 };
 let wsRef: Awaited<ReturnType<typeof makeWorkspace>>;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (see .ci/run).`);
   const owned = await ownedDb();
   db = owned.db;
   ada = await makeUser(db, { name: 'Ada Owner', serverOwner: true });
@@ -60,26 +45,13 @@ beforeAll(async () => {
   for (const u of [ada, ben])
     await scoreAs(db, ws, { id: ids.typed }, u, { impact: 5, confidence: 5, ease: 5 });
   for (const u of [ada, ben]) sessions.set(u.id, await createSession(db, u.id));
-  const app = createApp({ db, logLevel: 'silent' });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const served = await serveApp(db);
+  base = served.base;
   close = () => {
-    server.close();
+    served.close();
     owned.dispose();
   };
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -91,15 +63,7 @@ async function signedIn(user: User, options: BrowserContextOptions = {}): Promis
   const context = await browser.newContext(options);
   // A step that cannot happen fails in seconds, naming the step, rather than at the test's own timeout.
   context.setDefaultTimeout(5000);
-  await context.addCookies([
-    {
-      name: 'lodestar_session',
-      value: sessions.get(user.id) ?? '',
-      url: base,
-      httpOnly: true,
-      sameSite: 'Lax',
-    },
-  ]);
+  await context.addCookies([sessionCookie(base, sessions.get(user.id) ?? '')]);
   return context;
 }
 
