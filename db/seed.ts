@@ -1,6 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { adoptOrphanWorkspaces } from '../src/accounts/users';
-import { addToBatch, createBatch, setCapacity, startBatch } from '../src/batches/batches';
+import { createBatch, setCapacity } from '../src/batches/batches';
+import { addToBatch, startBatch } from '../src/batches/selection';
 import { addWeeks, isoWeek, weekBounds } from '../src/batches/weeks';
 import { followUpFromHypothesis } from '../src/hypotheses/close';
 import type { HypothesisWithTags } from '../src/hypotheses/hypotheses';

@@ -9,7 +9,7 @@ import {
   makeWorkspace,
   moveTo,
 } from '../db/factories';
-import { addToBatch, startBatch } from '../src/batches/batches';
+import { addToBatch, startBatch } from '../src/batches/selection';
 import { isoWeek } from '../src/batches/weeks';
 import { requireHypothesis } from '../src/hypotheses/hypotheses';
 import { as, type Client, json, signIn, testApp } from './helpers';

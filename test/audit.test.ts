@@ -15,14 +15,8 @@ import { runAs, userActor } from '../src/audit/actor';
 import { recordChange, workspaceTrail } from '../src/audit/audit';
 import { describeEvent, entityWord } from '../src/audit/describe';
 import { fieldLabel, fmtDateTime, formatValue, shorten } from '../src/audit/format';
-import {
-  addToBatch,
-  createBatch,
-  DEFAULT_CAPACITY_DAYS,
-  listBatches,
-  setCapacity,
-  startBatch,
-} from '../src/batches/batches';
+import { createBatch, DEFAULT_CAPACITY_DAYS, listBatches, setCapacity } from '../src/batches/batches';
+import { addToBatch, startBatch } from '../src/batches/selection';
 import { isoWeek, weekLabel } from '../src/batches/weeks';
 import { requireHypothesis } from '../src/hypotheses/hypotheses';
 import { getNorthStar, requireMetric } from '../src/metrics/metrics';

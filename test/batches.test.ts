@@ -3,19 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
 import { closeAs, DAY_MS, makeBatch, makeHypothesis, makeLearning, makeWorkspace } from '../db/factories';
 import { batches, type Workspace } from '../db/schema';
-import {
-  addToBatch,
-  batchItems,
-  batchLoad,
-  createBatch,
-  NEEDS_ESTIMATE,
-  newBatchDefaults,
-  removeFromBatch,
-  requireBatch,
-  startBatch,
-} from '../src/batches/batches';
+import { batchItems, batchLoad, createBatch, newBatchDefaults, requireBatch } from '../src/batches/batches';
 import { batchOutcomes } from '../src/batches/history';
 import { escapeMarkdown, summaryMarkdown } from '../src/batches/markdown';
+import { addToBatch, NEEDS_ESTIMATE, removeFromBatch, startBatch } from '../src/batches/selection';
 import { type MeetingSummary, meetingSummary } from '../src/batches/summary';
 import { ConflictError } from '../src/errors';
 import { requireHypothesis, transitionHypothesis } from '../src/hypotheses/hypotheses';

@@ -2,13 +2,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { closeAs, lifecyclePath, makeHypothesis, makeWorkspace, moveTo } from '../db/factories';
 import { STATUSES, type Status, workspaces } from '../db/schema';
-import {
-  batchItems,
-  DEFAULT_CAPACITY_DAYS,
-  listBatches,
-  NEEDS_ESTIMATE,
-  openBatch,
-} from '../src/batches/batches';
+import { batchItems, DEFAULT_CAPACITY_DAYS, listBatches, openBatch } from '../src/batches/batches';
+import { NEEDS_ESTIMATE } from '../src/batches/selection';
 import { isoWeek } from '../src/batches/weeks';
 import { ConflictError, ValidationError } from '../src/errors';
 import { getHypothesis, transitionHypothesis } from '../src/hypotheses/hypotheses';

@@ -1,17 +1,10 @@
 import type { Hono } from 'hono';
 import type { Batch, Workspace } from '../../db/schema';
 import { signedIn } from '../accounts/auth';
-import {
-  addToBatch,
-  batchItems,
-  batchLoad,
-  createBatch,
-  removeFromBatch,
-  requireBatch,
-  startBatch,
-} from '../batches/batches';
+import { batchItems, batchLoad, createBatch, requireBatch } from '../batches/batches';
 import { batchOverviews } from '../batches/history';
 import { BatchInput, BatchItemInput, BatchItemRef, MyScoreInput } from '../batches/schemas';
+import { addToBatch, removeFromBatch, startBatch } from '../batches/selection';
 import type { AppEnv, Deps } from '../env';
 import { attachTags, type HypothesisWithTags, requireHypothesis } from '../hypotheses/hypotheses';
 import { scoresOf, setMyScore } from '../hypotheses/member-scores';

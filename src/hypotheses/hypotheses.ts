@@ -13,7 +13,8 @@ import {
 } from '../../db/schema';
 import { currentUser } from '../audit/actor';
 import { recordChange, recordUpdate, snapshot } from '../audit/audit';
-import { openOrNewBatch, selectInto } from '../batches/batches';
+import { openOrNewBatch } from '../batches/batches';
+import { selectInto } from '../batches/selection';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { expectedRoti, ice } from '../scoring/scores';
 import { allowedMovesMessage, findMove } from './lifecycle';

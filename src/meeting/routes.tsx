@@ -7,15 +7,9 @@ import { capacityFormKey, NEW_BATCH_FORM } from '../../views/meeting/batch';
 import { MeetingPage } from '../../views/meeting/page';
 import { closeFormKey } from '../../views/meeting/review';
 import { signedIn } from '../accounts/auth';
-import {
-  addToBatch,
-  createBatch,
-  removeFromBatch,
-  requireBatch,
-  setCapacity,
-  startBatch,
-} from '../batches/batches';
+import { createBatch, requireBatch, setCapacity } from '../batches/batches';
 import { BatchInput, BatchItemInput, CapacityInput, MyScoreInput } from '../batches/schemas';
+import { addToBatch, removeFromBatch, startBatch } from '../batches/selection';
 import { weekLabel } from '../batches/weeks';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError } from '../errors';
