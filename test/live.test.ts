@@ -1,14 +1,22 @@
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
-import { afterEach, describe, expect, it } from 'vitest';
+import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { afterCommit } from '../db/client';
-import { makeHypothesis, makeInput, makeMember, makeWorkspace, scoreAs } from '../db/factories';
+import {
+  makeBatch,
+  makeHypothesis,
+  makeInput,
+  makeMember,
+  makeWorkspace,
+  moveTo,
+  scoreAs,
+} from '../db/factories';
 import { removeMember } from '../src/accounts/members';
-import { createLiveHub } from '../src/live/hub';
+import { createLiveHub, GONE_EVENT } from '../src/live/hub';
 import { latestEventId } from '../src/meeting/data';
 import { appFor, as, type Credentials, form, freshDb, htmx, person, signIn } from './helpers';
 
-type Message = { id?: string; data: string };
+type Message = { id?: string; event?: string; data: string };
 
 /** Reads server-sent events from a response body, one message at a time, each with a deadline. */
 function eventStream(res: Response) {
@@ -31,6 +39,7 @@ function eventStream(res: Response) {
           const data: string[] = [];
           for (const line of raw.split('\n')) {
             if (line.startsWith('id: ')) msg.id = line.slice(4);
+            else if (line.startsWith('event: ')) msg.event = line.slice(7);
             else if (line.startsWith('data: ')) data.push(line.slice(6));
           }
           if (data.length === 0) continue; // a keep-alive comment, or an id alone
@@ -158,10 +167,68 @@ describe('live', () => {
     expect(parts(next.data)).toEqual(['backlog']);
   });
 
+  it('sends a score to every section that shows it: a draft’s ICE in the drafts, a running one’s close form', async () => {
+    const { db, ws, owner, editor, metric, subscribe, since } = await scenario();
+    const draft = await makeHypothesis(db, ws, {
+      metricId: metric.id,
+      status: 'draft',
+      title: 'Drafted idea',
+    });
+    const running = await moveTo(
+      db,
+      ws,
+      await makeHypothesis(db, ws, { metricId: metric.id, title: 'Running one' }),
+      'running',
+    );
+    const b = await subscribe(editor, await since());
+    await scoreAs(db, ws, draft, owner.user, { impact: 9, confidence: 9, ease: 9 });
+    const d = await b.next();
+    if (typeof d === 'string') throw new Error(`no update: ${d}`);
+    expect(parts(d.data)).toEqual(['drafts']);
+    expect(d.data).toContain('ICE 9.0');
+    // A running experiment rescored (through the API): its close form suggests a win's return from Impact
+    // (and its batch lists its ICE).
+    await scoreAs(db, ws, running, owner.user, { impact: 2, confidence: 9, ease: 9 });
+    const r = await b.next();
+    if (typeof r === 'string') throw new Error(`no update: ${r}`);
+    expect(parts(r.data)).toEqual(['review', 'batch']);
+    expect(r.data).toContain('a win returns its Impact (2) scaled');
+  });
+
+  it('renders each way of seeing the page as its own: the view in every form’s `back`, and your own score', async () => {
+    const { db, app, ws, owner, editor, h, subscribe, since } = await scenario();
+    await scoreAs(db, ws, h, editor.user, { impact: 2, confidence: 2, ease: 2 });
+    await scoreAs(db, ws, h, owner.user, { impact: 7, confidence: 7, ease: 7 });
+    // (An open batch: the backlog has a "Select" form too.)
+    await makeBatch(db, ws, { capacityDays: 10 });
+    const q = await since();
+    const onProjector = await subscribe(owner, `${q}&view=projector`);
+    const onLaptop = await subscribe(editor, q);
+    const res = await as(app, owner).request(
+      `/w/acme/meeting/hypotheses/${h.id}/score`,
+      form({ impact: 8, confidence: 8, ease: 8 }),
+    );
+    expect(res.status).toBe(303);
+    const p = await onProjector.next();
+    const l = await onLaptop.next();
+    if (typeof p === 'string' || typeof l === 'string') throw new Error('no update');
+    expect(parts(p.data)).toEqual(['backlog']);
+    expect(parts(l.data)).toEqual(['backlog']);
+    // The same sections, rendered for each: the projector page's forms come back to the projector view.
+    expect(p.data).toContain('name="back" value="view=projector"');
+    expect(p.data).not.toContain('name="back" value=""');
+    expect(l.data).toContain('name="back" value=""');
+    expect(l.data).not.toContain('view=projector');
+    expect(p.data).toMatch(new RegExp(`id="ms-${h.id}-impact"[^>]*value="8"`));
+    expect(l.data).toMatch(new RegExp(`id="ms-${h.id}-impact"[^>]*value="2"`));
+  });
+
   it('sends nothing to a member who can no longer see the workspace, and ends their stream', async () => {
     const { db, ws, owner, editor, h, subscribe, since } = await scenario();
     const b = await subscribe(editor, await since());
     await removeMember(db, ws.id, editor.user.id);
+    // The stream says goodbye (the page stops reconnecting and says why), then ends.
+    expect(await b.next()).toEqual({ event: GONE_EVENT, data: '' });
     expect(await b.next()).toBe('closed');
     // A change afterwards reaches nobody who left.
     await scoreAs(db, ws, h, owner.user, { impact: 1, confidence: 1, ease: 1 });
@@ -227,8 +294,127 @@ describe('live', () => {
     expect(renders.filter((r) => r.length > 0)).toEqual([['a', 'b'], ['a']]);
     // Access is checked at every keep-alive too: once refused, the stream ends.
     allowed = false;
+    expect(await s.next()).toEqual({ event: GONE_EVENT, data: '' });
     expect(await s.next()).toBe('closed');
     await expect.poll(() => hub.connections(1)).toBe(0);
+  });
+
+  it('drops a stream whose reader stopped reading, without holding up the others', async () => {
+    const db = await freshDb();
+    let renders = 0;
+    const hub = createLiveHub<string>(
+      db,
+      {
+        parts: ['a'],
+        affects: () => ['a'],
+        render: async (_ws, parts, who) => {
+          renders++;
+          return who.map(() => new Map(parts.map((p) => [p, `${p}${renders}`])));
+        },
+        envelope: (parts) => parts.map(([k, h]) => `${k}=${h}`).join(';'),
+        latest: async () => 1,
+      },
+      { debounceMs: 5, writeTimeoutMs: 50 },
+    );
+    /** A stream as the hub sees it; a stuck one never finishes a write (a browser that stopped reading). */
+    const fake = (stuck: boolean) => {
+      const got: string[] = [];
+      const aborts: (() => void)[] = [];
+      let aborted = false;
+      const write = (data: string) => {
+        got.push(data);
+        return stuck ? new Promise<void>(() => {}) : Promise.resolve();
+      };
+      const stream = {
+        writeSSE: (m: { data: string }) => write(m.data),
+        write,
+        onAbort: (f: () => void) => aborts.push(f),
+        abort: () => {
+          aborted = true;
+          for (const f of aborts) f();
+        },
+      } as unknown as SSEStreamingApi;
+      return { stream, got, aborted: () => aborted };
+    };
+    const slow = fake(true);
+    const fast = fake(false);
+    const served = [hub.serve(slow.stream, 1, 'slow', 1), hub.serve(fast.stream, 1, 'fast', 1)];
+    expect(hub.connections(1)).toBe(2);
+    const change = (eventId: number) =>
+      db.write(async (tx) =>
+        afterCommit(tx, {
+          workspaceId: 1,
+          entity: 'x',
+          entityId: 1,
+          action: 'y',
+          eventId,
+          actorUserId: null,
+        }),
+      );
+    await change(2);
+    await expect.poll(() => fast.got).toEqual([expect.stringMatching(/^a=a\d+$/)]);
+    expect(slow.got).toEqual(fast.got);
+    // The stuck write is given up: the stream is aborted (the browser reconnects and catches up) and forgotten.
+    await expect.poll(() => slow.aborted()).toBe(true);
+    await expect.poll(() => hub.connections(1)).toBe(1);
+    await served[0];
+    // The others still get every change.
+    await change(3);
+    await expect.poll(() => fast.got.length).toBe(2);
+    expect(slow.got).toHaveLength(1);
+    fast.stream.abort();
+    await Promise.all(served);
+    expect(hub.connections(1)).toBe(0);
+  });
+
+  it('survives a failing render: the streams it was for end, writes go on, the next stream works', async () => {
+    const db = await freshDb();
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    let broken = false;
+    const hub = createLiveHub<string>(
+      db,
+      {
+        parts: ['a'],
+        affects: () => ['a'],
+        async render(_ws, parts, who) {
+          if (broken && parts.length) throw new Error('template bug');
+          return who.map(() => new Map(parts.map((p) => [p, `${p}${Date.now()}`])));
+        },
+        envelope: (parts) => parts.map(([k, h]) => `${k}=${h}`).join(';'),
+        latest: async () => 1,
+      },
+      { debounceMs: 5 },
+    );
+    const app = new Hono();
+    app.get('/', (c) => streamSSE(c, (stream) => hub.serve(stream, 1, 'me', 1)));
+    const first = eventStream(await app.request('/'));
+    open.push(first);
+    broken = true;
+    const change = () =>
+      db.write(async (tx) => {
+        afterCommit(tx, {
+          workspaceId: 1,
+          entity: 'x',
+          entityId: 1,
+          action: 'y',
+          eventId: 2,
+          actorUserId: null,
+        });
+        return 'written';
+      });
+    // The write that triggered the failing render commits and answers as usual.
+    await expect(change()).resolves.toBe('written');
+    expect(await first.next()).toBe('closed');
+    expect(logged).toHaveBeenCalledWith('live update failed', expect.any(Error));
+    await expect.poll(() => hub.connections(1)).toBe(0);
+    // Fixed (or a passing glitch): a new page's stream gets the next change.
+    broken = false;
+    const second = eventStream(await app.request('/'));
+    open.push(second);
+    await change();
+    const msg = await second.next();
+    expect(typeof msg === 'string' ? msg : msg.data).toMatch(/^a=a\d+$/);
+    logged.mockRestore();
   });
 
   it('forgets a stream when the browser goes away', async () => {

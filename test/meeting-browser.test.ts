@@ -11,7 +11,9 @@ import {
   scoreAs,
 } from '../db/factories';
 import type { User } from '../db/schema';
+import { removeMember } from '../src/accounts/members';
 import { createSession } from '../src/accounts/sessions';
+import { requireHypothesis } from '../src/hypotheses/hypotheses';
 import { scoresOf } from '../src/hypotheses/member-scores';
 import { axeSource, launchChromium, serveApp, sessionCookie } from './browser-kit';
 import { ownedDb } from './helpers';
@@ -77,13 +79,26 @@ async function meetingAs(user: User) {
   });
   let loads = 0;
   page.on('load', () => loads++);
+  // Streams asked for, and the most open at once. A page may legitimately reconnect (the SSE extension pauses
+  // a stream while the tab is hidden and resumes it after), but never holds two streams at the same time.
   let streams = 0;
+  let open = 0;
+  let mostOpen = 0;
+  const isStream = (r: { url(): string }) => r.url().includes('/meeting/events');
   page.on('request', (r) => {
-    if (r.url().includes('/meeting/events')) streams++;
+    if (!isStream(r)) return;
+    streams++;
+    mostOpen = Math.max(mostOpen, ++open);
+  });
+  page.on('requestfinished', (r) => {
+    if (isStream(r)) open--;
+  });
+  page.on('requestfailed', (r) => {
+    if (isStream(r)) open--;
   });
   expect((await page.goto(`${base}/w/team/meeting`))?.status()).toBe(200);
   await page.waitForSelector('#m-live[data-state="on"]');
-  return { page, problems, loads: () => loads, streams: () => streams };
+  return { page, problems, loads: () => loads, streams: () => streams, mostOpen: () => mostOpen };
 }
 
 const teamScores = (page: Page, id: number) =>
@@ -114,8 +129,8 @@ describe('meeting in the browser', () => {
     expect(await teamScores(b.page, ids.scored)).toBe('9.0 · 9.0 · 6.0');
     expect(await b.page.textContent(`#mb-${ids.scored} .m-who`)).toContain('Ada Owner');
     expect(b.loads()).toBe(1);
-    // One stream per page (the SSE extension and the page script never both connect).
-    expect([a.streams(), b.streams()]).toEqual([1, 1]);
+    // One stream per page at any time (the SSE extension and the page script never both connect).
+    expect([a.mostOpen(), b.mostOpen()]).toEqual([1, 1]);
     expect([...a.problems, ...b.problems]).toEqual([]);
     await a.page.context().close();
     await b.page.context().close();
@@ -184,6 +199,143 @@ describe('meeting in the browser', () => {
     expect([...a.problems, ...b.problems]).toEqual([]);
     await a.page.context().close();
     await b.page.context().close();
+  });
+
+  it("keeps a keyboard user's place when an answer or a live update removes the control that had focus", async () => {
+    const metricId = (await requireHypothesis(db, wsRef, ids.scored)).metricId;
+    const d1 = await makeHypothesis(db, wsRef, { metricId, title: 'Draft one', status: 'draft' });
+    const d2 = await makeHypothesis(db, wsRef, { metricId, title: 'Draft two', status: 'draft' });
+    const a = await meetingAs(ada);
+    const b = await meetingAs(ben);
+    const focused = (page: Page) =>
+      page.evaluate(() => document.activeElement?.id || document.activeElement?.closest('form')?.id);
+    // Ada accepts "Draft one" from the keyboard: its form is gone, and focus is on the same button of the next draft.
+    await a.page.focus(`#triage-backlog-${d1.id} button`);
+    await Promise.all([
+      a.page.waitForResponse((r) => r.url().endsWith(`/hypotheses/${d1.id}/triage`) && r.status() === 200),
+      a.page.keyboard.press('Enter'),
+    ]);
+    await a.page.waitForFunction((id) => !document.getElementById(`md-${id}`), d1.id);
+    await a.page.waitForFunction(
+      (id) => document.activeElement?.closest('form')?.id === `triage-backlog-${id}`,
+      d2.id,
+      { timeout: 2000 },
+    );
+    // A refused score puts focus on the field in error.
+    await a.page.fill(`#ms-${ids.scored}-impact`, '11');
+    await a.page.$eval(`#score-form-${ids.scored}`, (f) => {
+      (f as HTMLFormElement).noValidate = true;
+    });
+    await a.page.focus(`#score-form-${ids.scored} button[type=submit]`);
+    await Promise.all([
+      a.page.waitForResponse(
+        (r) => r.url().endsWith(`/hypotheses/${ids.scored}/score`) && r.status() === 422,
+      ),
+      a.page.keyboard.press('Enter'),
+    ]);
+    await a.page.waitForFunction((id) => document.activeElement?.id === `ms-${id}-impact`, ids.scored, {
+      timeout: 2000,
+    });
+    // Ben is on "Reject" of the last draft when Ada accepts it: his focus goes to "Reject" of the draft
+    // before it (the one left from the setup, "Slack digest").
+    await b.page.waitForFunction((id) => !document.getElementById(`md-${id}`), d1.id);
+    await b.page.focus(`#triage-rejected-${d2.id} button`);
+    await a.page.click(`#triage-backlog-${d2.id} button`);
+    await b.page.waitForFunction((id) => !document.getElementById(`md-${id}`), d2.id, { timeout: 2000 });
+    await b.page.waitForFunction(() => document.activeElement?.tagName === 'BUTTON', null, { timeout: 2000 });
+    expect(await focused(b.page)).toMatch(/^triage-rejected-\d+$/);
+    expect(await b.page.evaluate(() => document.activeElement?.closest('li')?.textContent)).toContain(
+      'Slack digest',
+    );
+    expect([...a.problems.filter((p) => !p.includes('422')), ...b.problems]).toEqual([]);
+    await a.page.context().close();
+    await b.page.context().close();
+  });
+
+  it('gives back what a member was writing when another member closes the same experiment first', async () => {
+    const metricId = (await requireHypothesis(db, wsRef, ids.scored)).metricId;
+    const run = await moveTo(
+      db,
+      wsRef,
+      await makeHypothesis(db, wsRef, { metricId, title: 'Closed under Ben' }),
+      'running',
+    );
+    const a = await meetingAs(ada);
+    const b = await meetingAs(ben);
+    await b.page.click(`#mr-${run.id} summary`);
+    await b.page.fill(`#c${run.id}-newStatement`, 'Ben’s careful learning');
+    await a.page.click(`#mr-${run.id} summary`);
+    await a.page.fill(`#c${run.id}-newStatement`, 'Ada was quicker');
+    await Promise.all([
+      a.page.waitForResponse((r) => r.url().endsWith(`/hypotheses/${run.id}/close`) && r.status() === 200),
+      a.page.click(`#close-form-${run.id} button[type=submit]`),
+    ]);
+    // The experiment leaves Ben's review within 2 s, and his text comes back to him in the message area.
+    await b.page.waitForFunction((id) => !document.getElementById(`mr-${id}`), run.id, { timeout: 2000 });
+    await b.page.waitForFunction(() =>
+      document.getElementById('m-notice')?.textContent?.includes('Not saved'),
+    );
+    const notice = await b.page.textContent('#m-notice');
+    expect(notice).toContain('another member changed this while you were typing: Close Closed under Ben.');
+    expect(notice).toContain('What you wrote: “Ben’s careful learning”.');
+    expect([...a.problems, ...b.problems]).toEqual([]);
+    await a.page.context().close();
+    await b.page.context().close();
+  });
+
+  it('reads from the back of the room in projector mode: larger type everywhere, nothing cut off', async () => {
+    const sizes: Record<string, number[]> = {};
+    for (const [width, height] of [
+      [1280, 800],
+      [1920, 1080],
+    ] as const) {
+      for (const path of ['/w/team/meeting', '/w/team/meeting?view=projector']) {
+        const context = await signedIn(ben, { viewport: { width, height } });
+        const page = await context.newPage();
+        await page.goto(`${base}${path}`);
+        const px = (sel: string) => page.$eval(sel, (el) => Number.parseFloat(getComputedStyle(el).fontSize));
+        sizes[`${width} ${path}`] = [
+          await px('#m-backlog .m-figures dt'),
+          await px('#m-backlog .m-figures dd'),
+          await px('#m-batch .m-start'),
+          await px('#m-backlog .m-item .meta'),
+        ];
+        // Nothing wider than the screen.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
+          true,
+        );
+        await context.close();
+      }
+    }
+    for (const width of [1280, 1920]) {
+      const laptop = sizes[`${width} /w/team/meeting`] ?? [];
+      const projector = sizes[`${width} /w/team/meeting?view=projector`] ?? [];
+      // Every piece of small print grows with the rest (it used to stay laptop-sized).
+      for (const [i, size] of projector.entries())
+        expect(size, `${width} #${i}`).toBeGreaterThan((laptop[i] ?? 0) * 1.2);
+      // The smallest print on the projector is at least body text size of the laptop.
+      expect(Math.min(...projector), String(width)).toBeGreaterThanOrEqual(16);
+    }
+  });
+
+  it('tells a member who was removed that their page no longer updates, and stops asking', async () => {
+    const cy = await makeMember(db, wsRef, 'editor', { name: 'Cy Leaving' });
+    sessions.set(cy.id, await createSession(db, cy.id));
+    const c = await meetingAs(cy);
+    await removeMember(db, wsRef.id, cy.id);
+    // The stream ends at once, saying why, and the page says so.
+    await c.page.waitForFunction(
+      () => document.getElementById('m-live')?.textContent?.includes('no longer a member'),
+      null,
+      { timeout: 5000 },
+    );
+    const asked = c.streams();
+    await c.page.waitForTimeout(1500);
+    expect(await c.page.textContent('#m-live')).toContain('no longer a member here');
+    // It was told so on its stream: it did not ask again (no refused reconnect, nothing in the console).
+    expect(c.streams()).toBe(asked);
+    expect(c.problems).toEqual([]);
+    await c.page.context().close();
   });
 
   it('has no serious or critical axe violations, on a laptop and on the projector', async () => {

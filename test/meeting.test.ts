@@ -329,6 +329,53 @@ describe('meeting', () => {
     expect(section(await again.text(), 'review')).toContain('Nothing is running.');
   });
 
+  it('tells the second member to close an experiment who closed it, and gives back the learning they wrote', async () => {
+    const { db, ws, client, editor, owner, metric } = await meeting();
+    const h = await moveTo(
+      db,
+      ws,
+      await makeHypothesis(db, ws, { metricId: metric.id, title: 'Closed twice' }),
+      'running',
+    );
+    const url = `/w/acme/meeting/hypotheses/${h.id}/close`;
+    const close = (who: Credentials, statement: string, headers = {}) =>
+      client(who).request(
+        url,
+        form({ outcome: 'won', actualDays: 2, newStatement: statement, version: h.version }, headers),
+      );
+    expect((await close(owner, 'Olive was first')).status).toBe(303);
+    // Edda's page still showed the form: her answer says what happened, and what she wrote is not lost.
+    const late = await close(editor, 'Edda wrote this <b>too</b>', htmx);
+    expect(late.status).toBe(409);
+    const html = await late.text();
+    const notice = text(html.slice(html.indexOf('hx-target="#m-notice"')));
+    expect(notice).toContain('“Closed twice” was closed by someone else first (won).');
+    expect(notice).toContain('Your learning was not saved: “Edda wrote this &lt;b&gt;too&lt;/b&gt;”');
+    expect(html).not.toContain('<b>too</b>');
+    // The notice region stays in place (a live region is announced only when its content changes).
+    expect(html).toContain('<hx-partial hx-target="#m-notice" hx-swap="innerHTML"><p class="alert warn">');
+    expect(html).not.toContain('id="m-notice"');
+  });
+
+  it('without JavaScript, a refused form comes back as the page with a link down to the form', async () => {
+    const { db, ws, client, editor, metric } = await meeting();
+    const h = await moveTo(db, ws, await makeHypothesis(db, ws, { metricId: metric.id }), 'running');
+    const res = await client(editor).request(
+      `/w/acme/meeting/hypotheses/${h.id}/close`,
+      form({ outcome: 'won', actualDays: 0, newStatement: 'x', version: h.version }),
+    );
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toMatch(
+      /<div id="m-notice" class="m-notice" role="status" aria-live="polite"><p class="alert error">Not saved: Actual person-days must be at least [^<]*<a href="#m-review">Go to Review<\/a>/,
+    );
+    expect(html).toMatch(
+      new RegExp(
+        `id="c${h.id}-actualDays"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="c${h.id}-actualDays"`,
+      ),
+    );
+  });
+
   it('plans a batch: create, select (an estimate is needed), capacity warning, remove and start', async () => {
     const { db, ws, client, editor, metric } = await meeting();
     const post = (path: string, data: Record<string, string | number>, headers = {}) =>

@@ -28,7 +28,13 @@ export type LiveSource<C> = {
   latest(workspaceId: number): Promise<number>;
 };
 
-export type LiveOptions = { debounceMs?: number; keepAliveMs?: number };
+/**
+ * The named event a stream ends with when its member may no longer see the page (removed, signed out). The
+ * page closes its stream on it (`hx-sse:close`) and says why, instead of reconnecting only to be refused.
+ */
+export const GONE_EVENT = 'live-gone';
+
+export type LiveOptions = { debounceMs?: number; keepAliveMs?: number; writeTimeoutMs?: number };
 
 type Connection<C> = {
   who: C;
@@ -51,6 +57,7 @@ type Room<C> = {
 export function createLiveHub<C>(db: Db, source: LiveSource<C>, options: LiveOptions = {}) {
   const debounceMs = options.debounceMs ?? 100;
   const keepAliveMs = options.keepAliveMs ?? 25_000;
+  const writeTimeoutMs = options.writeTimeoutMs ?? 30_000;
   const rooms = new Map<number, Room<C>>();
   let unsubscribe: (() => void) | undefined;
 
@@ -70,6 +77,33 @@ export function createLiveHub<C>(db: Db, source: LiveSource<C>, options: LiveOpt
     conn.end();
   };
 
+  /**
+   * One write to a stream. A browser that stops reading (asleep, a dead network that never said so) would
+   * hold the write, and every later update would queue up behind it: past writeTimeoutMs the stream is
+   * aborted instead, and the browser, if it is still there, reconnects and catches up from Last-Event-ID.
+   */
+  async function send(conn: Connection<C>, write: (s: SSEStreamingApi) => Promise<unknown>) {
+    if (conn.closed) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), writeTimeoutMs);
+    });
+    try {
+      if ((await Promise.race([write(conn.stream), late])) === 'late') {
+        conn.stream.abort();
+        close(conn);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Says goodbye to a stream whose member may no longer see the page, and ends it. */
+  async function refuse(conn: Connection<C>) {
+    await send(conn, (s) => s.writeSSE({ event: GONE_EVENT, data: '' }));
+    close(conn);
+  }
+
   /** Sends the parts that differ from what this stream has, under this id (or just the id). */
   async function deliver(conn: Connection<C>, rendered: Map<string, string>, id: number, all = false) {
     const changed: [string, string][] = [];
@@ -77,10 +111,10 @@ export function createLiveHub<C>(db: Db, source: LiveSource<C>, options: LiveOpt
       if (all || conn.last.get(part) !== html) changed.push([part, html]);
       conn.last.set(part, html);
     }
-    if (conn.closed) return;
-    if (changed.length) await conn.stream.writeSSE({ id: String(id), data: source.envelope(changed) });
+    if (changed.length)
+      await send(conn, (s) => s.writeSSE({ id: String(id), data: source.envelope(changed) }));
     // Nothing to show this member, but the id moves on, so a reconnect does not resend everything.
-    else if (id > 0) await conn.stream.write(`id: ${id}\n\n`);
+    else if (id > 0) await send(conn, (s) => s.write(`id: ${id}\n\n`));
   }
 
   function flush(workspaceId: number) {
@@ -102,7 +136,7 @@ export function createLiveHub<C>(db: Db, source: LiveSource<C>, options: LiveOpt
     connections.forEach((conn, i) => {
       enqueue(conn, async () => {
         const mine = (await rendered)[i];
-        if (!mine) return close(conn);
+        if (!mine) return refuse(conn);
         await deliver(conn, mine, id);
       });
     });
@@ -149,7 +183,7 @@ export function createLiveHub<C>(db: Db, source: LiveSource<C>, options: LiveOpt
     enqueue(conn, async () => {
       const latest = await source.latest(workspaceId);
       const [mine] = await source.render(workspaceId, source.parts, [who]);
-      if (!mine) return close(conn);
+      if (!mine) return refuse(conn);
       const behind = since == null || latest > since;
       if (behind) await deliver(conn, mine, latest, true);
       else for (const [part, html] of mine) conn.last.set(part, html);
@@ -157,8 +191,8 @@ export function createLiveHub<C>(db: Db, source: LiveSource<C>, options: LiveOpt
     const keepAlive = setInterval(() => {
       enqueue(conn, async () => {
         const [still] = await source.render(workspaceId, [], [who]);
-        if (!still) return close(conn);
-        await stream.write(': keep-alive\n\n');
+        if (!still) return refuse(conn);
+        await send(conn, (s) => s.write(': keep-alive\n\n'));
       });
     }, keepAliveMs);
     try {

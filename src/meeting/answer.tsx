@@ -58,10 +58,9 @@ export function answers(db: Db) {
         latestEventId(db, v.ws.id),
         loadMeeting(db, v.ws, SECTIONS, { sort: v.view.sort }),
       ]);
-      return c.html(
-        <MeetingPage v={v} data={data} since={since} forms={o.forms} notice={o.notice} />,
-        status,
-      );
+      // The page comes back at its top, the form far below: the message links to it.
+      const notice = o.notice && { ...o.notice, section: o.main };
+      return c.html(<MeetingPage v={v} data={data} since={since} forms={o.forms} notice={notice} />, status);
     }
     const data = await loadMeeting(db, v.ws, [o.main, ...o.also], { sort: v.view.sort });
     const notice = o.notice ?? { tone: 'ok' as const, message: DONE[done] ?? 'Saved.' };

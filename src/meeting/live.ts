@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { CommittedChange, Db } from '../../db/client';
 import { memberships, workspaces } from '../../db/schema';
 import { renderSection } from '../../views/meeting/page';
-import { type MeetingView, sectionId } from '../../views/meeting/shared';
+import { type MeetingView, sectionId, type Viewer, viewQuery } from '../../views/meeting/shared';
 import { resolveSession } from '../accounts/sessions';
 import type { Sort } from '../hypotheses/schemas';
 import type { LiveSource } from '../live/hub';
@@ -15,19 +15,22 @@ import { latestEventId, loadMeeting, type MeetingData, SECTIONS, type SectionKey
 export type Watcher = { userId: number; sessionId?: string; view: MeetingView };
 
 const ALL = SECTIONS;
+// Every section that shows a hypothesis in some state: scores show in the drafts and the batch (ICE), the
+// backlog, and the review (a running experiment's close form suggests a return from its Impact).
 const HYPOTHESIS: SectionKey[] = ['review', 'drafts', 'backlog', 'batch'];
 
 /** The sections a committed change may alter (the diff then drops those that did not). */
 export function sectionsAffected(change: Pick<CommittedChange, 'entity' | 'action'>): readonly SectionKey[] {
   switch (change.entity) {
     case 'hypothesis':
-      if (change.action === 'score') return ['backlog', 'batch'];
-      if (change.action === 'close') return [...HYPOTHESIS, 'learnings'];
-      return HYPOTHESIS;
+      if (change.action === 'score') return HYPOTHESIS;
+      // Learnings list their experiments: title, outcome and ROTI (an edit, a close, a deletion).
+      return [...HYPOTHESIS, 'learnings'];
     case 'learning':
       return ['learnings', 'review'];
+    // A metric's name shows beside every hypothesis and learning on it.
     case 'metric':
-      return ['north-star', 'review', 'drafts', 'backlog'];
+      return ['north-star', 'review', 'learnings', 'drafts', 'backlog'];
     // Starting a batch changes what "since the last meeting" means, hence the learnings.
     case 'batch':
       return ['batch', 'backlog', 'review', 'learnings'];
@@ -82,6 +85,19 @@ export function meetingSource(db: Db): LiveSource<Watcher> {
         }
         return p;
       };
+      // …and each section rendered once per way of seeing it: the role decides the forms, the view (order,
+      // projector) their links and `back` fields, and only the backlog shows a member their own scores.
+      const html = new Map<string, Promise<string | undefined>>();
+      const htmlFor = (k: SectionKey, data: MeetingData, v: Viewer) => {
+        const key = `${k}|${v.ws.role}|${viewQuery(v.view)}${k === 'backlog' ? `|${v.userId}` : ''}`;
+        let p = html.get(key);
+        if (!p) {
+          const el = renderSection(k, data, v);
+          p = el ? Promise.resolve(el.toString()).then(String) : Promise.resolve(undefined);
+          html.set(key, p);
+        }
+        return p;
+      };
       return Promise.all(
         who.map(async (w, i) => {
           const member = roles.get(w.userId);
@@ -89,10 +105,10 @@ export function meetingSource(db: Db): LiveSource<Watcher> {
           const out = new Map<string, string>();
           if (keys.length === 0) return out;
           const data = await dataFor(keys.includes('backlog') ? w.view.sort : 'ice');
-          const v = { ws: { ...member.ws, role: member.role }, userId: w.userId, view: w.view };
+          const v: Viewer = { ws: { ...member.ws, role: member.role }, userId: w.userId, view: w.view };
           for (const k of keys) {
-            const el = renderSection(k, data, v);
-            if (el) out.set(k, String(await el.toString()));
+            const section = await htmlFor(k, data, v);
+            if (section !== undefined) out.set(k, section);
           }
           return out;
         }),

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { Hypothesis } from '../../db/schema';
 import { fmtIce } from '../../views/components/badges';
 import { formValues } from '../../views/components/form';
 import { scoreFormKey, selectFormKey } from '../../views/meeting/backlog-forms';
@@ -137,12 +138,24 @@ export function meetingRoutes({ db }: Deps) {
         },
       });
     } catch (e) {
-      return answer(
-        c,
-        body,
-        'closed',
-        refusal(e, 'review', also, closeFormKey(id), body, (f) => closeFieldErrors(f, body)),
-      );
+      const o = refusal(e, 'review', also, closeFormKey(id), body, (f) => closeFieldErrors(f, body));
+      // Usually another member closed it a moment earlier: the form is gone from the page, so say so,
+      // and give back the learning this member wrote rather than lose it.
+      if (e instanceof ConflictError) {
+        const now = e.current as Hypothesis | undefined;
+        const what =
+          now?.status === 'done'
+            ? `“${now.title}” was closed by someone else first (${now.result}).`
+            : e.message;
+        const typed = typeof body.newStatement === 'string' ? body.newStatement.trim() : '';
+        o.notice = {
+          tone: 'warn',
+          message: typed
+            ? `${what} Your learning was not saved: “${typed}” — add it on the learnings page if it still holds.`
+            : what,
+        };
+      }
+      return answer(c, body, 'closed', o);
     }
   });
 

@@ -1,4 +1,5 @@
 import type { JSX } from 'hono/jsx/jsx-runtime';
+import { GONE_EVENT } from '../../src/live/hub';
 import { type MeetingData, SECTIONS, type SectionKey } from '../../src/meeting/data';
 import { ReadOnlyNote } from '../components/access';
 import { Layout } from '../layout';
@@ -45,16 +46,32 @@ export function renderSection(
   }
 }
 
-/** The message after an action: announced, and kept outside the sections so live updates leave it be. */
-export function NoticeArea(props: { notice?: Notice }) {
+/** The message itself: what happened, and (after a refused form without JavaScript) a way back to it. */
+function NoticeMessage(props: { notice?: Notice }) {
   const n = props.notice;
+  if (!n) return null;
   return (
-    <div id="m-notice" class="m-notice" aria-live="polite">
-      {n ? (
-        <p class={`alert ${n.tone}`} role={n.tone === 'ok' ? 'status' : 'alert'}>
-          {n.message}
-        </p>
+    <p class={`alert ${n.tone}`}>
+      {n.message}
+      {n.section ? (
+        <>
+          {' '}
+          <a href={`#${sectionId(n.section)}`}>Go to {TITLES[n.section]}</a>
+        </>
       ) : null}
+    </p>
+  );
+}
+
+/**
+ * The message after an action, kept outside the sections so live updates leave it be. The region stays in
+ * place and only its content changes: a screen reader announces a change inside a live region it already
+ * knows, not a region that was swapped in whole.
+ */
+export function NoticeArea(props: { notice?: Notice }) {
+  return (
+    <div id="m-notice" class="m-notice" role="status" aria-live="polite">
+      <NoticeMessage notice={props.notice} />
     </div>
   );
 }
@@ -80,8 +97,8 @@ export function ActionFragment(props: {
           {renderSection(k, data, v, forms)}
         </hx-partial>
       ))}
-      <hx-partial hx-target="#m-notice" hx-swap="outerHTML">
-        <NoticeArea notice={props.notice} />
+      <hx-partial hx-target="#m-notice" hx-swap="innerHTML">
+        <NoticeMessage notice={props.notice} />
       </hx-partial>
     </>
   );
@@ -121,7 +138,7 @@ export function MeetingPage(props: {
         <p
           id="m-live"
           class="m-live muted small"
-          {...{ 'hx-sse:connect': events }}
+          {...{ 'hx-sse:connect': events, 'hx-sse:close': GONE_EVENT }}
           hx-swap="none"
           data-state="off"
         >
@@ -131,8 +148,10 @@ export function MeetingPage(props: {
         <NoticeArea notice={props.notice} />
         {SECTIONS.map((k) => renderSection(k, data, v, props.forms))}
       </div>
-      <script src="/assets/hx-sse.js" defer></script>
+      {/* meeting.js first: its listeners (connection state, the one-stream guard) must exist before the SSE
+          extension can connect, and deferred scripts run in document order (htmx may initialise between them). */}
       <script src="/assets/meeting.js" defer></script>
+      <script src="/assets/hx-sse.js" defer></script>
     </Layout>
   );
 }

@@ -15,7 +15,8 @@ export type Viewer = { ws: MemberWorkspace; userId: number; view: MeetingView };
 /** A form shown again with what was typed and a message beside each field (422), keyed by formKey(). */
 export type Forms = Record<string, FormState | undefined>;
 
-export type Notice = { tone: 'ok' | 'warn' | 'error'; message: string };
+/** A message after an action; `section` links back to the form's section (a refused form, no JavaScript). */
+export type Notice = { tone: 'ok' | 'warn' | 'error'; message: string; section?: SectionKey };
 
 export const sectionId = (key: SectionKey) => `m-${key}`;
 
@@ -70,7 +71,8 @@ export function Section(props: { k: SectionKey; n: number; title: string; lede?:
   const id = sectionId(props.k);
   return (
     <section id={id} class="m-section" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>
+      {/* Focusable from script only: where focus lands when the control that had it is gone. */}
+      <h2 id={`${id}-title`} tabindex={-1}>
         <span class="m-step" aria-hidden="true">
           {props.n}
         </span>{' '}
