@@ -18,7 +18,7 @@ import { selectInto } from '../batches/selection';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { expectedRoti, ice } from '../scoring/scores';
 import { allowedMovesMessage, findMove } from './lifecycle';
-import { putMemberScore } from './member-scores';
+import { closedScores, putMemberScore } from './member-scores';
 import type { HypothesisInput, HypothesisPatch } from './schemas';
 
 export type HypothesisWithTags = Hypothesis & { tags: string[] };
@@ -296,12 +296,7 @@ export async function updateHypothesis(
   if (outcome.kind === 'missing') throw new NotFoundError(`No hypothesis #${id} in this workspace.`);
   const fresh = await requireHypothesis(db, ws, id);
   if (outcome.kind === 'stale') throw staleVersion(fresh);
-  if (outcome.kind === 'closed')
-    throw new ConflictError(
-      'This experiment is closed: it keeps the scores it closed with, which calibration compares with what happened.',
-      'conflict',
-      fresh,
-    );
+  if (outcome.kind === 'closed') throw closedScores(fresh);
   return fresh;
 }
 

@@ -127,6 +127,15 @@ export async function putMemberScore(
   return updated;
 }
 
+/** The refusal to rescore a closed experiment (here and in edits that carry scores). */
+export function closedScores(current: HypothesisWithTags): ConflictError<HypothesisWithTags> {
+  return new ConflictError(
+    'This experiment is closed: it keeps the scores it closed with, which calibration compares with what happened.',
+    'conflict',
+    current,
+  );
+}
+
 /**
  * A member's own scores for a hypothesis. Members never overwrite each other here (each has their own
  * row), so no version is needed (and none is bumped); a closed experiment keeps the scores it closed with (409).
@@ -151,12 +160,7 @@ export async function setMyScore(
   });
   if (outcome === 'missing') throw new NotFoundError(`No hypothesis #${hypothesisId} in this workspace.`);
   const fresh = await requireHypothesis(db, ws, hypothesisId);
-  if (outcome === 'closed')
-    throw new ConflictError(
-      'This experiment is closed: it keeps the scores it closed with, which calibration compares with what happened.',
-      'conflict',
-      fresh,
-    );
+  if (outcome === 'closed') throw closedScores(fresh);
   return fresh;
 }
 

@@ -41,5 +41,5 @@ export function leverHint(metricId: number, rows: ClosedRow[]): LeverHint {
 /** The hint for the input metric a form has chosen (undefined when none is chosen). */
 export async function hintFor(db: Db, ws: Workspace, metricId: number | undefined) {
   if (metricId == null) return undefined;
-  return leverHint(metricId, await closedExperiments(db, ws, metricId));
+  return leverHint(metricId, await closedExperiments(db, ws, metricId, false));
 }

@@ -17,7 +17,13 @@ export type ClosedRow = ClosedExperiment & {
 export type Lever = LeverStats & { metricId: number; metricName: string; tag: string | null };
 
 /** Every closed experiment of the workspace (with its tags), oldest close first. */
-export async function closedExperiments(db: Db, ws: Workspace, metricId?: number): Promise<ClosedRow[]> {
+export async function closedExperiments(
+  db: Db,
+  ws: Workspace,
+  metricId?: number,
+  // Callers that never look at tags (whole-metric levers) skip the tag query.
+  withTags = true,
+): Promise<ClosedRow[]> {
   const where = [
     eq(hypotheses.workspaceId, ws.id),
     eq(hypotheses.status, 'done'),
@@ -39,6 +45,8 @@ export async function closedExperiments(db: Db, ws: Workspace, metricId?: number
     .from(hypotheses)
     .where(and(...where))
     .orderBy(asc(hypotheses.closedAt), asc(hypotheses.id));
+  if (!withTags)
+    return rows.map((r) => ({ ...r, result: r.result as Outcome, closedAt: r.closedAt ?? 0, tags: [] }));
   const tagRows = await db.orm
     .select({ hypothesisId: hypothesisTags.hypothesisId, tag: hypothesisTags.tag })
     .from(hypothesisTags)
@@ -65,14 +73,14 @@ export async function closedExperiments(db: Db, ws: Workspace, metricId?: number
  * Every lever with history or an active input behind it: one row per input metric (tag null), then one per
  * (metric, tag) seen on its closed experiments. Metrics in the workspace's order, tags alphabetically.
  */
-export async function leversOf(db: Db, ws: Workspace): Promise<Lever[]> {
+export async function leversOf(db: Db, ws: Workspace, { byTag = true } = {}): Promise<Lever[]> {
   const [inputs, closed] = await Promise.all([
     db.orm
       .select({ id: metrics.id, name: metrics.name, archivedAt: metrics.archivedAt })
       .from(metrics)
       .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.kind, 'input')))
       .orderBy(asc(metrics.id)),
-    closedExperiments(db, ws),
+    closedExperiments(db, ws, undefined, byTag),
   ]);
   const out: Lever[] = [];
   for (const m of inputs) {
@@ -80,6 +88,7 @@ export async function leversOf(db: Db, ws: Workspace): Promise<Lever[]> {
     // An archived input with no history is no lever any more.
     if (m.archivedAt != null && mine.length === 0) continue;
     out.push({ metricId: m.id, metricName: m.name, tag: null, ...leverStats(mine) });
+    if (!byTag) continue;
     const tags = [...new Set(mine.flatMap((r) => r.tags))].sort();
     for (const tag of tags)
       out.push({
@@ -100,7 +109,7 @@ export type Calibration = LeverStats & {
 
 /** The calibration shown beside the Confidence and estimate inputs for a hypothesis on this lever. */
 export async function calibrationFor(db: Db, ws: Workspace, metricId: number): Promise<Calibration> {
-  const rows = await closedExperiments(db, ws, metricId);
+  const rows = await closedExperiments(db, ws, metricId, false);
   return {
     metricId,
     ...leverStats(rows),
@@ -120,6 +129,7 @@ export async function calibrationFor(db: Db, ws: Workspace, metricId: number): P
 
 /** Each input metric's mean ROTI (the lever's, without tag), for showing beside backlog items. */
 export async function leverRotiByMetric(db: Db, ws: Workspace): Promise<Map<number, Lever>> {
-  const levers = await leversOf(db, ws);
-  return new Map(levers.filter((l) => l.tag == null).map((l) => [l.metricId, l]));
+  // On every backlog and meeting render: the per-tag levers would be computed only to be thrown away.
+  const levers = await leversOf(db, ws, { byTag: false });
+  return new Map(levers.map((l) => [l.metricId, l]));
 }

@@ -20,7 +20,8 @@ export function leverRoutes({ db }: Deps) {
 
   app.get('/w/:slug/insights', async (c) => {
     const ws = c.get('workspace');
-    const rows = await closedExperiments(db, ws);
+    // The charts never look at tags.
+    const rows = await closedExperiments(db, ws, undefined, false);
     return c.html(
       <InsightsPage ws={ws} insights={insights(rows, { now: Date.now(), timeZone: ws.timeZone })} />,
     );
