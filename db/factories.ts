@@ -14,13 +14,20 @@ import { setMyScore } from '../src/hypotheses/member-scores';
 import { CloseInput, HypothesisInput } from '../src/hypotheses/schemas';
 import { createLearning, learningsOfHypothesis } from '../src/learnings/learnings';
 import { LearningInput } from '../src/learnings/schemas';
-import { activeInputs, createMetric, getNorthStar, updateMetric } from '../src/metrics/metrics';
+import { recordMeasurements } from '../src/measurements/measurements';
+import {
+  activeInputs,
+  createMetric,
+  getNorthStar,
+  requireMetric,
+  updateMetric,
+} from '../src/metrics/metrics';
 import { MetricInput } from '../src/metrics/schemas';
 import { suggestedReturn } from '../src/scoring/scores';
 import { parse } from '../src/validation';
 import { createWorkspace } from '../src/workspaces/workspaces';
 import type { Db } from './client';
-import type { Checklist, Metric, Outcome, Role, Status, User, Workspace } from './schema';
+import type { Checklist, MeasurementSource, Metric, Outcome, Role, Status, User, Workspace } from './schema';
 
 // Test data built only through the domain functions and their zod schemas, so a factory can never make a
 // row the app itself could not make. Shared by the tests and the demo seed. Every factory takes `now`
@@ -296,4 +303,24 @@ export async function scoreAs(
   now = Date.now(),
 ) {
   return runAs(userActor(user, 'session'), () => setMyScore(db, ws, h.id, user.id, scores, now));
+}
+
+/**
+ * Values for a metric, period by period ([["2026-W45", 10], …] or {"2026-W45": 10}), as if entered by hand;
+ * the metric is re-read so that its current value reflects them.
+ */
+export async function measure(
+  db: Db,
+  ws: Workspace,
+  metric: Metric,
+  values: [string, number][] | Record<string, number>,
+  source: MeasurementSource = 'manual',
+  now = Date.now(),
+): Promise<Metric> {
+  const items = (Array.isArray(values) ? values : Object.entries(values)).map(([period, value]) => ({
+    period,
+    value,
+  }));
+  await recordMeasurements(db, ws, [{ metric, items }], source, { now });
+  return requireMetric(db, ws, metric.id);
 }

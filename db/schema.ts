@@ -20,6 +20,9 @@ export const METRIC_KINDS = ['north_star', 'input'] as const;
 export type MetricKind = (typeof METRIC_KINDS)[number];
 export const DIRECTIONS = ['up', 'down'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
+/** How often a metric is measured: one value per ISO week ("2026-W47") or per day ("2026-11-22"). */
+export const CADENCES = ['week', 'day'] as const;
+export type Cadence = (typeof CADENCES)[number];
 
 /** One answer of the North Star checklist: pass (true/false, null = not answered yet) and a note. */
 export type ChecklistAnswer = { pass: boolean | null; note: string };
@@ -37,7 +40,9 @@ export const metrics = sqliteTable(
     description: text('description').notNull().default(''),
     unit: text('unit').notNull().default(''),
     direction: text('direction', { enum: DIRECTIONS }).notNull().default('up'),
+    cadence: text('cadence', { enum: CADENCES }).notNull().default('week'),
     owner: text('owner').notNull().default(''),
+    // The latest measurement's value once the metric has measurements (kept in step by src/measurements).
     currentValue: real('current_value'),
     target: real('target'),
     checklist: text('checklist', { mode: 'json' }).$type<Checklist>(),
@@ -226,12 +231,116 @@ export const hypothesisLearnings = sqliteTable(
   ],
 );
 
+export const MEASUREMENT_SOURCES = ['manual', 'csv', 'api', 'backup'] as const;
+export type MeasurementSource = (typeof MEASUREMENT_SOURCES)[number];
+
+/** A metric's value for one period of its cadence; a second value for the same period replaces the first. */
+export const measurements = sqliteTable(
+  'measurements',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    metricId: integer('metric_id')
+      .notNull()
+      .references(() => metrics.id, { onDelete: 'cascade' }),
+    // "2026-W47" for a weekly metric, "2026-11-22" for a daily one: both sort as text in time order.
+    period: text('period').notNull(),
+    value: real('value').notNull(),
+    source: text('source', { enum: MEASUREMENT_SOURCES }).notNull().default('manual'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('measurements_metric_period').on(t.metricId, t.period),
+    index('measurements_workspace_idx').on(t.workspaceId, t.metricId, t.period),
+  ],
+);
+
+/** A read-only link to the workspace's weekly digest, for stakeholders without an account. */
+export const shareLinks = sqliteTable(
+  'share_links',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    // SHA-256 of the random token in the URL, like invites: a copy of the database hands out no links.
+    tokenHash: text('token_hash').notNull().unique(),
+    label: text('label').notNull().default(''),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('share_links_workspace_idx').on(t.workspaceId, t.createdAt)],
+);
+
+/** What an outgoing webhook can be told about. */
+export const WEBHOOK_EVENTS = ['experiment.closed', 'batch.started', 'meeting.summary'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export const webhooks = sqliteTable(
+  'webhooks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    label: text('label').notNull().default(''),
+    events: text('events', { mode: 'json' }).$type<WebhookEvent[]>().notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    version: integer('version').notNull().default(1),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('webhooks_workspace_idx').on(t.workspaceId)],
+);
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** One event to send to one webhook, with how its attempts went: the log an owner reads. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    webhookId: integer('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    lastDurationMs: integer('last_duration_ms'),
+    createdAt: integer('created_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [
+    index('webhook_deliveries_log_idx').on(t.workspaceId, t.webhookId, t.createdAt),
+    index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
+
 export type Workspace = typeof workspaces.$inferSelect;
 export type Metric = typeof metrics.$inferSelect;
 export type Hypothesis = typeof hypotheses.$inferSelect;
 export type Learning = typeof learnings.$inferSelect;
 export type Batch = typeof batches.$inferSelect;
 export type MemberScore = typeof memberScores.$inferSelect;
+export type Measurement = typeof measurements.$inferSelect;
+export type ShareLink = typeof shareLinks.$inferSelect;
+export type Webhook = typeof webhooks.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
 
 // ---- Accounts: users, their sessions and API tokens, workspace memberships and invites, the audit trail.
 
@@ -329,6 +438,9 @@ export const AUDIT_ENTITIES = [
   'token',
   'workspace',
   'batch',
+  'measurement',
+  'share_link',
+  'webhook',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 

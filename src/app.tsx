@@ -12,15 +12,23 @@ import { accountRoutes } from './accounts/routes';
 import { apiRoutes } from './api/routes';
 import { assetRoutes } from './assets';
 import { auditRoutes } from './audit/routes';
+import { backupRoutes } from './backup/routes';
 import { batchRoutes } from './batches/routes';
-import type { AppEnv, Deps } from './env';
+import { type AppEnv, BACKUP_LIMIT_BYTES, CSV_LIMIT_BYTES, type Deps } from './env';
 import { isDomainError, logBug } from './errors';
+import { exportRoutes } from './exports/routes';
 import { isHtmx } from './htmx';
 import { hypothesisRoutes } from './hypotheses/routes';
+import { importRoutes } from './imports/routes';
 import { learningRoutes } from './learnings/routes';
 import { leverRoutes } from './levers/routes';
+import { measurementApiRoutes } from './measurements/api';
+import { measurementRoutes } from './measurements/routes';
 import { meetingRoutes } from './meeting/routes';
+import { metricDetailRoutes } from './metrics/detail-routes';
 import { metricRoutes } from './metrics/routes';
+import { shareRoutes } from './share/routes';
+import { webhookRoutes } from './webhooks/routes';
 import { workspaceRoutes } from './workspaces/routes';
 
 /**
@@ -28,7 +36,7 @@ import { workspaceRoutes } from './workspaces/routes';
  * days, and logs are read (and kept) by more people than the owners who hand out links.
  */
 export function loggedPath(path: string): string {
-  return path.replace(/^\/invite\/[^/]+/, '/invite/[token]');
+  return path.replace(/^\/invite\/[^/]+/, '/invite/[token]').replace(/^\/share\/[^/]+/, '/share/[token]');
 }
 
 export function createApp(deps: Deps) {
@@ -68,16 +76,24 @@ export function createApp(deps: Deps) {
       },
     }),
   );
-  const limit = deps.bodyLimitBytes ?? 256 * 1024;
-  app.use(
+  // Uploads get their own, larger limits (a CSV file, a workspace backup); everything else stays small.
+  const sizeLimit = (limit: number, what: string) =>
     bodyLimit({
       maxSize: limit,
       onError: (c) =>
         c.req.path.startsWith('/api/')
-          ? c.json({ error: { code: 'too_large', message: `The request body is over ${limit} bytes.` } }, 413)
-          : c.html(<ErrorPage title="Too large" message={`That request is over ${limit} bytes.`} />, 413),
-    }),
-  );
+          ? c.json({ error: { code: 'too_large', message: `${what} is over ${limit} bytes.` } }, 413)
+          : c.html(<ErrorPage title="Too large" message={`${what} is over ${limit} bytes.`} />, 413),
+    });
+  const defaultLimit = sizeLimit(deps.bodyLimitBytes ?? 256 * 1024, 'That request');
+  const csvLimit = sizeLimit(deps.csvLimitBytes ?? CSV_LIMIT_BYTES, 'That file');
+  const backupLimit = sizeLimit(deps.backupLimitBytes ?? BACKUP_LIMIT_BYTES, 'That backup');
+  app.use((c, next) => {
+    const path = c.req.path;
+    if (/^\/w\/[^/]+\/import\//.test(path)) return csvLimit(c, next);
+    if (path === '/workspaces/import' || path === '/api/v1/workspaces/import') return backupLimit(c, next);
+    return defaultLimit(c, next);
+  });
 
   // Cross-site form posts are refused (403): the browser's Sec-Fetch-Site or Origin must say the form
   // came from Lodestar itself. Behind a proxy that rewrites the host, set LODESTAR_ORIGIN. The API is
@@ -128,6 +144,14 @@ export function createApp(deps: Deps) {
   app.route('/', meetingRoutes(deps));
   app.route('/', batchRoutes(deps));
   app.route('/', leverRoutes(deps));
+  app.route('/', measurementRoutes(deps));
+  app.route('/', metricDetailRoutes(deps));
+  app.route('/', importRoutes(deps));
+  app.route('/', exportRoutes(deps));
+  app.route('/', backupRoutes(deps));
+  app.route('/', webhookRoutes(deps));
+  app.route('/', shareRoutes(deps));
+  app.route('/api/v1', measurementApiRoutes(deps));
   app.route('/api/v1', apiRoutes(deps));
 
   app.notFound((c) => notFound(c, 'There is nothing at this address.'));

@@ -34,6 +34,22 @@ const files: Record<string, { path: string; type: string }> = {
     path: fileURLToPath(new URL('../views/assets/insights.css', import.meta.url)),
     type: 'text/css; charset=utf-8',
   },
+  'tiles.css': {
+    path: fileURLToPath(new URL('../views/assets/tiles.css', import.meta.url)),
+    type: 'text/css; charset=utf-8',
+  },
+  'measurements.css': {
+    path: fileURLToPath(new URL('../views/assets/measurements.css', import.meta.url)),
+    type: 'text/css; charset=utf-8',
+  },
+  'data.css': {
+    path: fileURLToPath(new URL('../views/assets/data.css', import.meta.url)),
+    type: 'text/css; charset=utf-8',
+  },
+  'webhooks.css': {
+    path: fileURLToPath(new URL('../views/assets/webhooks.css', import.meta.url)),
+    type: 'text/css; charset=utf-8',
+  },
   'icon.svg': {
     path: fileURLToPath(new URL('../views/assets/icon.svg', import.meta.url)),
     type: 'image/svg+xml',

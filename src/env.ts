@@ -4,10 +4,19 @@ import type { MemberWorkspace } from './accounts/members';
 import type { ScryptParams } from './accounts/passwords';
 import type { LoginLimiter } from './accounts/rate-limit';
 
+export const CSV_LIMIT_BYTES = 2 * 1024 * 1024;
+export const BACKUP_LIMIT_BYTES = 50 * 1024 * 1024;
+
 export type Deps = {
   db: Db;
   logLevel?: 'info' | 'silent';
   bodyLimitBytes?: number;
+  /** Largest CSV upload (POST /w/:slug/import/…); CSV_LIMIT_BYTES unless given. */
+  csvLimitBytes?: number;
+  /** Largest workspace backup to import (POST /workspaces/import and its API twin). */
+  backupLimitBytes?: number;
+  /** Outgoing webhooks: how long one attempt may take and the waits before each retry (tests shorten them). */
+  webhooks?: { timeoutMs?: number; retryDelaysMs?: number[] };
   /** The public origin (scheme://host[:port]) when a proxy serves Lodestar under another host. */
   origin?: string;
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */

@@ -5,6 +5,7 @@ import { currentUser } from '../src/audit/actor';
 
 export type Nav =
   | 'home'
+  | 'data'
   | 'tree'
   | 'backlog'
   | 'meeting'
@@ -52,6 +53,10 @@ export function Layout(props: {
           <link rel="stylesheet" href="/assets/app.css" />
           <link rel="stylesheet" href="/assets/meeting.css" />
           <link rel="stylesheet" href="/assets/insights.css" />
+          <link rel="stylesheet" href="/assets/tiles.css" />
+          <link rel="stylesheet" href="/assets/measurements.css" />
+          <link rel="stylesheet" href="/assets/data.css" />
+          <link rel="stylesheet" href="/assets/webhooks.css" />
           <script src="/assets/htmx.min.js" defer></script>
           <script src="/assets/app.js" defer></script>
         </head>
@@ -74,6 +79,7 @@ export function Layout(props: {
                   {link(`/w/${ws.slug}/learnings`, 'learnings', 'Learnings')}
                   {link(`/w/${ws.slug}/metrics`, 'metrics', 'Metrics')}
                   {link(`/w/${ws.slug}/insights`, 'insights', 'Insights')}
+                  {link(`/w/${ws.slug}/data`, 'data', 'Import & export')}
                   {link(`/w/${ws.slug}/members`, 'members', 'Members')}
                   {ws.role === 'owner' ? link(`/w/${ws.slug}/activity`, 'activity', 'Activity') : null}
                   {link(`/w/${ws.slug}/settings`, 'settings', 'Settings')}

@@ -1,5 +1,6 @@
 import type { AuditEntity } from '../../db/schema';
 import { NSM_CHECKS } from '../metrics/north-star';
+import { integrationSummary, measurementRows } from './describe-integrations';
 import { checkAnswer, type DescribeOptions, fieldLabel, formatValue, shorten } from './format';
 
 // Turns a recorded change into words a team member reads in a history: one sentence, and a row per
@@ -42,6 +43,9 @@ const ENTITY_WORDS: Record<string, string> = {
   token: 'API token',
   workspace: 'Workspace',
   batch: 'Batch',
+  measurement: 'Measurements',
+  share_link: 'Share link',
+  webhook: 'Webhook',
 };
 
 /** What kind of thing an event is about, as a word ("Hypothesis", "Member"). */
@@ -104,7 +108,7 @@ const and = (words: string[]) =>
 const lower = (s: string) =>
   /^[A-Z]{2,}\b/.test(s) || s.startsWith('North Star') ? s : s.charAt(0).toLowerCase() + s.slice(1);
 
-function edited(e: EventLike, verb = 'Edited'): string {
+export function edited(e: EventLike, verb = 'Edited'): string {
   const keys = Object.keys(e.after ?? {}).filter((k) => !CONTEXT.has(k));
   const own = keys.filter((k) => !DERIVED.has(k));
   const shown = (own.length ? own : keys).map((k) =>
@@ -381,18 +385,25 @@ export function describeEvent(e: EventLike, opts: DescribeOptions = {}): Descrip
           ? learningSummary(e)
           : e.entity === 'batch'
             ? batchSummary(e)
-            : accountSummary(e);
+            : ['measurement', 'share_link', 'webhook'].includes(e.entity) ||
+                (e.entity === 'workspace' && e.action === 'import')
+              ? integrationSummary(e)
+              : accountSummary(e);
   // A creation or a deletion is the record itself, a link is said in its sentence, and so is what a batch
   // started with: their fields are not "changes". A score lists the member's own values and the team's ICE.
   // Everything else lists field by field what moved.
   const rows =
-    ['create', 'delete', 'link'].includes(e.action) || (e.entity === 'batch' && e.action === 'start')
+    ['create', 'delete', 'link', 'import'].includes(e.action) ||
+    e.entity === 'share_link' ||
+    (e.entity === 'batch' && e.action === 'start')
       ? []
-      : e.entity === 'hypothesis' && e.action === 'score'
-        ? scoreRows(e, opts)
-        : e.entity === 'hypothesis' && e.action === 'transition'
-          ? transitionRows(e, opts)
-          : changeRows(e, opts);
+      : e.entity === 'measurement' && e.action === 'record'
+        ? measurementRows(e)
+        : e.entity === 'hypothesis' && e.action === 'score'
+          ? scoreRows(e, opts)
+          : e.entity === 'hypothesis' && e.action === 'transition'
+            ? transitionRows(e, opts)
+            : changeRows(e, opts);
   const link = batchLink(e, summary);
   return link ? { summary, rows, link } : { summary, rows };
 }

@@ -91,7 +91,7 @@ export function addWeeks(week: string, n: number): string {
 }
 
 /** The instant a local wall-clock time happens in a time zone (DST-aware, by correcting the offset). */
-function zonedInstant(y: number, m: number, d: number, timeZone: string): number {
+export function zonedInstant(y: number, m: number, d: number, timeZone: string): number {
   let guess = Date.UTC(y, m - 1, d);
   for (let i = 0; i < 3; i++) {
     const w = wallClock(guess, timeZone);

@@ -1,6 +1,13 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
-import { type Checklist, hypotheses, type Metric, metrics, type Workspace } from '../../db/schema';
+import {
+  type Checklist,
+  hypotheses,
+  type Metric,
+  measurements,
+  metrics,
+  type Workspace,
+} from '../../db/schema';
 import { recordChange, recordUpdate, snapshot } from '../audit/audit';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { emptyChecklist } from './north-star';
@@ -57,6 +64,19 @@ async function checkNameFree(tx: Tx, ws: Workspace, name: string, exceptId?: num
     });
 }
 
+/** Measurements are stored per period of the cadence: changing it would leave them in the wrong kind of period. */
+async function checkCadenceFree(tx: Tx, ws: Workspace, metric: Metric) {
+  const [one] = await tx
+    .select({ id: measurements.id })
+    .from(measurements)
+    .where(and(eq(measurements.workspaceId, ws.id), eq(measurements.metricId, metric.id)))
+    .limit(1);
+  if (one)
+    throw new ValidationError({
+      cadence: `${metric.name} already has values by ${metric.cadence}: its cadence cannot change. Create a new metric for the other cadence.`,
+    });
+}
+
 export async function createMetric(
   db: Db,
   ws: Workspace,
@@ -85,6 +105,7 @@ export async function createMetric(
         description: input.description,
         unit: input.unit,
         direction: input.direction,
+        cadence: input.cadence ?? 'week',
         owner: input.owner,
         currentValue: input.currentValue ?? null,
         target: input.target ?? null,
@@ -126,6 +147,8 @@ export async function updateMetric(
     if (!current) return 'missing';
     if (current.version !== input.version) return 'stale';
     await checkNameFree(tx, ws, input.name, id);
+    const cadence = input.cadence ?? current.cadence;
+    if (cadence !== current.cadence) await checkCadenceFree(tx, ws, current);
     const [updated] = await tx
       .update(metrics)
       .set({
@@ -133,6 +156,7 @@ export async function updateMetric(
         description: input.description,
         unit: input.unit,
         direction: input.direction,
+        cadence: input.cadence ?? 'week',
         owner: input.owner,
         currentValue: input.currentValue ?? null,
         target: input.target ?? null,

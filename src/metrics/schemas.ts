@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DIRECTIONS, METRIC_KINDS } from '../../db/schema';
+import { CADENCES, DIRECTIONS, METRIC_KINDS } from '../../db/schema';
 import { blank, optionalNumber, optionalText, text } from '../validation';
 import { NSM_CHECKS } from './north-star';
 
@@ -13,11 +13,18 @@ const direction = z.preprocess(
   z.enum(DIRECTIONS, { error: 'Direction is "up" (up is good) or "down" (down is good).' }).default('up'),
 );
 
+const cadence = z.preprocess(
+  blank,
+  // Optional: a form without the field (older pages, the API's PATCH) keeps the metric's cadence; new ones are weekly.
+  z.enum(CADENCES, { error: 'Measured is "week" (one value per ISO week) or "day".' }).optional(),
+);
+
 export const MetricFields = {
   name: text('Name', METRIC_NAME_MAX),
   description: optionalText('Definition', METRIC_TEXT_MAX),
   unit: optionalText('Unit', UNIT_MAX),
   direction,
+  cadence,
   owner: optionalText('Owner', 80),
   currentValue: optionalNumber('Current value must be a number.'),
   target: optionalNumber('Target must be a number.'),
