@@ -7,7 +7,8 @@ import { followUpFromHypothesis } from '../src/hypotheses/close';
 import type { HypothesisWithTags } from '../src/hypotheses/hypotheses';
 import type { CloseLearning } from '../src/hypotheses/schemas';
 import { getLearning, setLearningStatus } from '../src/learnings/learnings';
-import { getNorthStar, requireMetric, updateMetric } from '../src/metrics/metrics';
+import { recordMeasurements } from '../src/measurements/measurements';
+import { getNorthStar } from '../src/metrics/metrics';
 import type { Db } from './client';
 import { BACKLOG } from './demo/backlog';
 import { HISTORY } from './demo/history';
@@ -25,7 +26,7 @@ import type {
   LearningKey,
   MetricKey,
 } from './demo/types';
-import { INPUTS, STARTED_DAYS_AGO, VALUE_HISTORY, WORKSPACE } from './demo/workspace';
+import { EARLIER_HISTORY, INPUTS, STARTED_DAYS_AGO, VALUE_HISTORY, WORKSPACE } from './demo/workspace';
 import { closeAs, DAY_MS, makeHypothesis, makeInput, makeLearning, makeWorkspace, moveTo } from './factories';
 import { type LearningStatus, type Metric, users, type Workspace, workspaces } from './schema';
 
@@ -220,26 +221,51 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<Workspace> {
     else await followUp(step);
   }
 
-  // The numbers were refreshed before each Monday's meeting; this week's (today's values) as soon as the
-  // week had begun, so the meeting shows how each moved since last week.
-  const rows = new Map<number, Metric>();
-  const refresh = async (metric: Metric, currentValue: number | undefined, at: number) => {
-    const m = rows.get(metric.id) ?? (await requireMetric(db, ws, metric.id));
-    const { name, description, unit, direction, owner, target, version } = m;
-    const fields = { name, description, unit, direction, owner, target: target ?? undefined, currentValue };
-    rows.set(m.id, await updateMetric(db, ws, m.id, { ...fields, version }, at));
-  };
+  // When the team set Lodestar up it imported half a year of weekly values from its analytics (a CSV), so
+  // the tiles have a history and the tree can say which inputs move with the North Star. Afterwards the
+  // numbers were entered before each Monday's meeting; this week's (today's values) as soon as the week began.
+  const all = [northStar, metrics.activation, metrics.invites, metrics.sessions];
+  const keys = ['northStar', 'activation', 'invites', 'sessions'] as const;
+  const setupWeek = addWeeks(thisWeek, -VALUE_HISTORY.northStar.length);
+  await recordMeasurements(
+    db,
+    ws,
+    all.map((metric, i) => ({
+      metric,
+      items: EARLIER_HISTORY[keys[i] as (typeof keys)[number]].map((value, w, list) => ({
+        period: addWeeks(setupWeek, w - list.length),
+        value,
+      })),
+    })),
+    'csv',
+    { now: started },
+  );
   // VALUE_HISTORY holds the value at setup, then one per week from nine weeks ago to last week.
   const length = VALUE_HISTORY.northStar.length;
-  for (let k = length - 1; k >= 0; k--) {
+  for (let k = length; k >= 0; k--) {
     const at =
       k === 0
         ? monday + Math.min(VALUES_REFRESHED_H * 60 * MINUTE_MS, Math.floor((now - monday) / 2))
-        : weekBounds(addWeeks(thisWeek, -k)).start + VALUES_REFRESHED_H * 60 * MINUTE_MS;
-    const value = (key: MetricKey | 'northStar') => VALUE_HISTORY[key][length - k];
-    await refresh(northStar, k === 0 ? WORKSPACE.northStar.currentValue : value('northStar'), at);
-    for (const key of ['activation', 'invites', 'sessions'] as const)
-      await refresh(metrics[key], k === 0 ? INPUTS[key].currentValue : value(key), at);
+        : k === length
+          ? started
+          : weekBounds(addWeeks(thisWeek, -k)).start + VALUES_REFRESHED_H * 60 * MINUTE_MS;
+    const value = (key: MetricKey | 'northStar') =>
+      k === 0
+        ? key === 'northStar'
+          ? WORKSPACE.northStar.currentValue
+          : INPUTS[key].currentValue
+        : VALUE_HISTORY[key][length - k];
+    const period = addWeeks(thisWeek, -k);
+    await recordMeasurements(
+      db,
+      ws,
+      all.map((metric, i) => ({
+        metric,
+        items: [{ period, value: value(keys[i] as (typeof keys)[number]) }],
+      })),
+      'manual',
+      { now: at },
+    );
   }
   return ws;
 }

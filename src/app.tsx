@@ -22,7 +22,6 @@ import { hypothesisRoutes } from './hypotheses/routes';
 import { importRoutes } from './imports/routes';
 import { learningRoutes } from './learnings/routes';
 import { leverRoutes } from './levers/routes';
-import { measurementApiRoutes } from './measurements/api';
 import { measurementRoutes } from './measurements/routes';
 import { meetingRoutes } from './meeting/routes';
 import { metricDetailRoutes } from './metrics/detail-routes';
@@ -91,7 +90,7 @@ export function createApp(deps: Deps) {
   app.use((c, next) => {
     const path = c.req.path;
     if (/^\/w\/[^/]+\/import\//.test(path)) return csvLimit(c, next);
-    if (path === '/workspaces/import' || path === '/api/v1/workspaces/import') return backupLimit(c, next);
+    if (path === '/workspaces/import' || path === '/api/v1/workspace-imports') return backupLimit(c, next);
     return defaultLimit(c, next);
   });
 
@@ -151,7 +150,6 @@ export function createApp(deps: Deps) {
   app.route('/', backupRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', shareRoutes(deps));
-  app.route('/api/v1', measurementApiRoutes(deps));
   app.route('/api/v1', apiRoutes(deps));
 
   app.notFound((c) => notFound(c, 'There is nothing at this address.'));

@@ -13,7 +13,7 @@ export type Deps = {
   bodyLimitBytes?: number;
   /** Largest CSV upload (POST /w/:slug/import/…); CSV_LIMIT_BYTES unless given. */
   csvLimitBytes?: number;
-  /** Largest workspace backup to import (POST /workspaces/import and its API twin). */
+  /** Largest workspace backup to import (POST /workspaces/import and POST /api/v1/workspace-imports). */
   backupLimitBytes?: number;
   /** Outgoing webhooks: how long one attempt may take and the waits before each retry (tests shorten them). */
   webhooks?: { timeoutMs?: number; retryDelaysMs?: number[] };

@@ -89,4 +89,31 @@ describe('migrations', () => {
     await run('update hypotheses set impact = 6.5 where id = 1');
     expect((await run('select impact from hypotheses where id = 1')).rows[0]?.impact).toBe(6.5);
   });
+
+  it('0003 makes every existing metric weekly, keeps its current value, and allows one value per period', async () => {
+    const { db } = await databaseAt(3);
+    const run = (sql: string, args: (string | number | null)[] = []) => db.client.execute({ sql, args });
+    await run("insert into workspaces (slug, name, created_at) values ('old', 'Old team', 1)");
+    await run(
+      "insert into metrics (workspace_id, kind, name, current_value, created_at, updated_at) values (1, 'input', 'Activation', 0.4, 1, 1)",
+    );
+
+    await migrateDb(db);
+
+    expect((await run('select cadence, current_value from metrics')).rows.map((r) => ({ ...r }))).toEqual([
+      { cadence: 'week', current_value: 0.4 },
+    ]);
+    await run(
+      "insert into measurements (workspace_id, metric_id, period, value, created_at, updated_at) values (1, 1, '2026-W47', 1, 1, 1)",
+    );
+    await expect(
+      run(
+        "insert into measurements (workspace_id, metric_id, period, value, created_at, updated_at) values (1, 1, '2026-W47', 2, 1, 1)",
+      ),
+    ).rejects.toThrow(/UNIQUE/);
+    // Deleting a metric takes its values with it.
+    await run('pragma foreign_keys = on');
+    await run('delete from metrics where id = 1');
+    expect((await run('select count(*) as n from measurements')).rows[0]?.n).toBe(0);
+  });
 });

@@ -21,6 +21,7 @@ import { listHypotheses } from '../src/hypotheses/ranking';
 import { ListQuery } from '../src/hypotheses/schemas';
 import { listLearnings } from '../src/learnings/learnings';
 import { leversOf } from '../src/levers/levers';
+import { recentSeries } from '../src/measurements/measurements';
 import { checklistScore } from '../src/metrics/north-star';
 import { freshDb } from './helpers';
 
@@ -159,21 +160,31 @@ describe('demo seed', () => {
     const closeWeeks = new Set(closed.map((h) => isoWeek(h.closedAt ?? 0, ws.timeZone)));
     expect(closeWeeks.size).toBeGreaterThanOrEqual(6);
 
-    // Each metric's value was refreshed weekly, this week's too: the meeting shows how it moved since last week.
+    // Each metric has half a year of weekly measurements, this week's entered after Monday began: the tiles
+    // show how it moved since last week, and its current value is this week's.
     const { start: monday } = weekBounds(thisWeek, ws.timeZone);
-    const metricTrail = await workspaceTrail(db, ws.id, { entity: 'metric', limit: 200 });
     const ms = await db.orm.select().from(metrics).where(sql`${metrics.workspaceId} = ${ws.id}`);
+    const series = await recentSeries(
+      db,
+      ws,
+      ms.map((m) => m.id),
+      100,
+    );
     for (const m of ms) {
-      const changes = metricTrail.events.filter(
-        (e) => e.entityId === m.id && e.action === 'update' && e.after && 'currentValue' in e.after,
-      );
-      expect(changes.length, m.name).toBeGreaterThanOrEqual(5);
-      const latest = changes[0];
-      expect(latest?.createdAt, m.name).toBeGreaterThanOrEqual(monday);
-      expect(latest?.createdAt, m.name).toBeLessThanOrEqual(now);
-      expect(latest?.after?.currentValue, m.name).toBe(m.currentValue);
-      expect(latest?.before?.currentValue, m.name).not.toBe(m.currentValue);
+      const points = series.get(m.id) ?? [];
+      expect(points.length, m.name).toBe(27);
+      expect(points.at(-1)?.period, m.name).toBe(thisWeek);
+      expect(points.at(-1)?.value, m.name).toBe(m.currentValue);
+      expect(points.at(-2)?.value, m.name).not.toBe(m.currentValue);
+      // Consecutive weeks, no gaps.
+      points.forEach((p, i) => {
+        if (i > 0) expect(p.period, m.name).toBe(addWeeks(points[i - 1]?.period ?? '', 1));
+      });
     }
+    const records = await workspaceTrail(db, ws.id, { entity: 'measurement', limit: 200 });
+    const thisWeeks = records.events.filter((e) => e.createdAt >= monday);
+    expect(thisWeeks.length).toBe(ms.length);
+    expect(thisWeeks.every((e) => e.createdAt <= now)).toBe(true);
 
     // Every input metric is a lever with closed experiments, wins and a mean ROTI behind it.
     const levers = (await leversOf(db, ws)).filter((l) => l.tag === null);

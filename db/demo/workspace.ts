@@ -81,12 +81,24 @@ export const INPUTS: Record<MetricKey, Partial<Omit<MetricInput, 'kind'>>> = {
 
 /**
  * What each metric read before today's value (the one above): when the team set it up, then at each Monday's
- * meeting from nine weeks ago to last week. The seed records them as edits to the current value, so the
- * trail has the history, and this week's update (today's value) is the change the meeting shows.
+ * meeting from nine weeks ago to last week. The seed records them as that week's measurement, and this week's
+ * (today's value) is the change the tiles and the meeting show.
  */
 export const VALUE_HISTORY: Record<MetricKey | 'northStar', number[]> = {
   northStar: [1580, 1610, 1645, 1662, 1701, 1725, 1748, 1779, 1796, 1820],
   activation: [27.6, 28, 28.9, 30.2, 30.4, 31, 31.2, 31.8, 32.1, 32],
   invites: [21.7, 21.5, 21.4, 21.3, 21.6, 22.4, 23.9, 24.1, 24.3, 24.2],
   sessions: [9, 9, 9.1, 9.1, 9.2, 9.2, 9.1, 9.3, 9.4, 9.2],
+};
+
+/**
+ * The sixteen weeks before the team set Lodestar up, oldest first, as imported from its analytics: activation
+ * rose with the North Star week by week, invites wobbled on their own, sessions stayed flat — so the tree's
+ * "does this input drive the North Star?" has something to say.
+ */
+export const EARLIER_HISTORY: Record<MetricKey | 'northStar', number[]> = {
+  northStar: [1440, 1452, 1460, 1475, 1471, 1481, 1495, 1501, 1499, 1510, 1519, 1532, 1535, 1542, 1554, 1564],
+  activation: [20.4, 21.1, 21.3, 22.2, 22, 22.4, 23.3, 23.5, 23.5, 24, 24.3, 25, 25.2, 25.7, 26.2, 26.7],
+  invites: [21.2, 21.5, 21.3, 20.9, 21.4, 21.5, 21.2, 21.4, 21.8, 21.3, 21.4, 21.7, 21.5, 21.4, 21.8, 21.5],
+  sessions: [9, 9.1, 9.1, 9, 9.1, 9.1, 9, 9, 9.1, 9, 9, 9.1, 9.1, 9, 9, 9.1],
 };

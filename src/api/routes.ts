@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Workspace } from '../../db/schema';
 import { assertRole, loadMemberWorkspace, requireRole, signedIn } from '../accounts/auth';
 import { workspacesOf } from '../accounts/members';
+import { backupApiRoutes } from '../backup/api';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ForbiddenError, logBug, NotFoundError, ValidationError } from '../errors';
 import { closeHypothesis } from '../hypotheses/close';
@@ -24,6 +25,7 @@ import {
 } from '../hypotheses/schemas';
 import { learningsOfHypothesis, listLearnings } from '../learnings/learnings';
 import { LearningQuery } from '../learnings/schemas';
+import { measurementApiRoutes } from '../measurements/api';
 import { createMetric, listMetrics } from '../metrics/metrics';
 import { MetricInput } from '../metrics/schemas';
 import { idParam, parse } from '../validation';
@@ -87,6 +89,11 @@ export function apiRoutes(deps: Deps) {
     ['/workspaces/:slug', '/workspaces/:slug/*'],
     requireRole('editor'),
   );
+
+  // Features with API routes of their own, inside this app so that the workspace, role guard and error
+  // shape above apply to them too (a sub-app without its own onError reports through this one).
+  api.route('/', measurementApiRoutes(deps));
+  api.route('/', backupApiRoutes(deps));
 
   api.get('/workspaces/:slug', (c) => c.json(c.get('workspace')));
 

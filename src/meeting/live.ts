@@ -31,6 +31,9 @@ export function sectionsAffected(change: Pick<CommittedChange, 'entity' | 'actio
     // A metric's name shows beside every hypothesis and learning on it.
     case 'metric':
       return ['north-star', 'review', 'learnings', 'drafts', 'backlog'];
+    // A new value moves the North Star's and the inputs' tiles.
+    case 'measurement':
+      return ['north-star'];
     // Starting a batch changes what "since the last meeting" means, hence the learnings.
     case 'batch':
       return ['batch', 'backlog', 'review', 'learnings'];

@@ -39,6 +39,12 @@ export function HomePage(props: { workspaces: WorkspaceCard[]; form: FormState; 
         </ul>
       )}
       {props.canCreate ? <NewWorkspaceForm form={props.form} /> : null}
+      {props.canCreate ? (
+        <p class="muted">
+          Moving from another Lodestar server, or restoring a backup?{' '}
+          <a href="/workspaces/import">Import a workspace from its backup file</a>.
+        </p>
+      ) : null}
     </Layout>
   );
 }
