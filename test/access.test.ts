@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
-import { makeHypothesis, makeInput, makeLearning, makeMember, makeWorkspace, moveTo } from '../db/factories';
+import {
+  makeHypothesis,
+  makeInput,
+  makeLearning,
+  makeMember,
+  makeWorkspace,
+  measure,
+  moveTo,
+} from '../db/factories';
 import type { Role } from '../db/schema';
 import { createInvite } from '../src/accounts/invites';
 import { roleAtLeast } from '../src/accounts/members';
 import { listTokens } from '../src/accounts/tokens';
 import { requireBatch } from '../src/batches/batches';
 import { archiveMetric, getNorthStar } from '../src/metrics/metrics';
+import { createShareLink } from '../src/share/links';
 import { appFor, as, type Credentials, form, freshDb, htmx, json, person, signIn } from './helpers';
 
 // Who may call each route, written out by hand so that the tests below, which walk the app's own route
@@ -56,6 +65,14 @@ const MUTATING: Record<string, Rule> = {
   'POST /w/:slug/meeting/batches/:id/items': 'editor',
   'POST /w/:slug/meeting/batches/:id/items/:hypothesisId/remove': 'editor',
   'POST /w/:slug/meeting/batches/:id/start': 'editor',
+  // Measurements
+  'POST /w/:slug/metrics/:id/measurements': 'editor',
+  'POST /w/:slug/metrics/:id/measurements/:period/delete': 'editor',
+  'POST /w/:slug/measurements': 'editor',
+  // Sharing and backups
+  'POST /w/:slug/settings/share': 'owner',
+  'POST /w/:slug/settings/share/:id/revoke': 'owner',
+  'POST /workspaces/import': 'server-owner',
   // API
   'POST /api/v1/workspaces': 'server-owner',
   'POST /api/v1/workspaces/:slug/metrics': 'editor',
@@ -69,6 +86,8 @@ const MUTATING: Record<string, Rule> = {
   'DELETE /api/v1/workspaces/:slug/batches/:id/items': 'editor',
   'DELETE /api/v1/workspaces/:slug/batches/:id/items/:hypothesisId': 'editor',
   'POST /api/v1/workspaces/:slug/batches/:id/start': 'editor',
+  'POST /api/v1/workspaces/:slug/metrics/:id/measurements': 'editor',
+  'POST /api/v1/workspace-imports': 'server-owner',
 };
 
 type Route = { method: string; path: string };
@@ -110,6 +129,10 @@ const TABLES = [
   'api_tokens',
   'batches',
   'member_scores',
+  'measurements',
+  'share_links',
+  'webhooks',
+  'webhook_deliveries',
 ];
 
 async function snapshot(db: Db): Promise<string> {
@@ -147,7 +170,9 @@ async function scenario() {
     // The running one went through a batch of its own; this one is the open batch, with one selected item.
     const selected = await moveTo(db, w, await makeHypothesis(db, w, { metricId: metric.id }), 'selected');
     const batch = await requireBatch(db, w, selected.batchId ?? 0);
-    return { metric, archived, h, running, learning, invite, draft, selected, batch };
+    await measure(db, w, metric, { '2026-W45': 10 });
+    const { link: shareLink } = await createShareLink(db, w.id, { label: 'Execs', createdBy: null });
+    return { metric, archived, h, running, learning, invite, draft, selected, batch, shareLink };
   };
   return {
     db,
@@ -175,6 +200,8 @@ async function fill(path: string, s: Scenario, slug: string, ids: Ids, who?: Cre
       tail === 'close' ? `/hypotheses/${ids.running.id}/close` : `/hypotheses/${ids.h.id}/${tail}`,
     )
     .replace('/hypotheses/:id', `/hypotheses/${ids.h.id}`)
+    .replace('/measurements/:period', '/measurements/2026-W45')
+    .replace('/settings/share/:id', `/settings/share/${ids.shareLink.id}`)
     .replace(/\/metrics\/:id\/(restore|delete)/, `/metrics/${ids.archived.id}/$1`)
     .replace('/metrics/:id', `/metrics/${ids.metric.id}`)
     .replace('/learnings/:id', `/learnings/${ids.learning.id}`)

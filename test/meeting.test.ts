@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DAY_MS,
   makeBatch,
   makeHypothesis,
   makeInput,
   makeLearning,
   makeMember,
   makeWorkspace,
+  measure,
   moveTo,
   scoreAs,
 } from '../db/factories';
 import { getBatch, newBatchDefaults, openBatch } from '../src/batches/batches';
 import { requireHypothesis } from '../src/hypotheses/hypotheses';
-import { changeSince } from '../src/meeting/north-star';
-import { getNorthStar, updateMetric } from '../src/metrics/metrics';
+import { getNorthStar } from '../src/metrics/metrics';
 import { appFor, as, type Credentials, form, freshDb, htmx, person, signIn } from './helpers';
 
 /** A workspace with an owner, an editor and a viewer, and one input metric. */
@@ -62,7 +61,7 @@ describe('meeting', () => {
     expect(page).toContain('No drafts to triage.');
     expect(page).toContain('The backlog is empty.');
     expect(page).toContain('No batch is being planned.');
-    expect(page).toContain('no earlier value');
+    expect(page).toContain('No measurements yet');
     // The live stream connects from where the page was read.
     expect(html).toMatch(/hx-sse:connect="\/w\/acme\/meeting\/events\?since=\d+"/);
     expect(html).toContain('src="/assets/hx-sse.js"');
@@ -74,70 +73,34 @@ describe('meeting', () => {
     expect(projector).toMatch(/events\?since=\d+&amp;view=projector/);
   });
 
-  it('says how each metric moved since the week began, from its recorded values', async () => {
+  it('shows the North Star and each input as a tile: latest value and change against the period before', async () => {
     const db = await freshDb();
     const app = appFor(db);
     const owner = await person(db);
-    const longAgo = Date.now() - 30 * DAY_MS;
-    const ws = await makeWorkspace(
-      db,
-      { slug: 'acme', ownerId: owner.user.id, northStar: { currentValue: 100, target: 150 } },
-      longAgo,
-    );
+    const ws = await makeWorkspace(db, {
+      slug: 'acme',
+      ownerId: owner.user.id,
+      northStar: { currentValue: 100, target: 150 },
+    });
+    const viewer = await signIn(db, await makeMember(db, ws, 'viewer'));
     await makeInput(db, ws, { name: 'Invite conversion', currentValue: 12, direction: 'down' });
     const nsm = await getNorthStar(db, ws);
     if (!nsm) throw new Error('no North Star');
-    await updateMetric(db, ws, nsm.id, {
-      name: nsm.name,
-      description: nsm.description,
-      unit: nsm.unit,
-      direction: nsm.direction,
-      owner: nsm.owner,
-      currentValue: 120,
-      target: 150,
-      version: nsm.version,
-    });
+    await measure(db, ws, nsm, { '2026-W45': 100, '2026-W46': 120 });
     const html = await (await as(app, owner).request('/w/acme/meeting')).text();
     const ns = text(section(html, 'north-star'));
     expect(ns).toContain('Weekly active teams');
     expect(ns).toContain('120 teams');
-    expect(ns).toContain('150 teams');
-    expect(ns).toContain('+20 teams (was 100 teams) · better');
-    // Created this week: nothing to compare with yet.
-    expect(ns).toMatch(/Invite conversion .* lower is better no earlier value/);
-  });
-
-  it('computes the change since the week began from value events (table)', () => {
-    const start = 1000;
-    const cases: [Parameters<typeof changeSince>[0], number | null, 'up' | 'down', string][] = [
-      [[], 5, 'up', 'none'],
-      [[{ at: 10, before: undefined, after: 3 }], 5, 'up', 'from 3 +2 better'],
-      [[{ at: 10, before: undefined, after: 3 }], 5, 'down', 'from 3 +2 worse'],
-      // The last value before the start counts; later events do not.
-      [
-        [
-          { at: 10, before: undefined, after: 3 },
-          { at: 20, before: 3, after: 4 },
-          { at: 2000, before: 4, after: 9 },
-        ],
-        9,
-        'up',
-        'from 4 +5 better',
-      ],
-      // Only changes after the start: the value before the first of them held at the start.
-      [[{ at: 2000, before: 7, after: 9 }], 9, 'up', 'from 7 +2 better'],
-      // Created without a value before the week: nothing to compare with.
-      [[{ at: 10, before: undefined, after: null }], 9, 'up', 'none'],
-      [[{ at: 10, before: undefined, after: 9 }], 9, 'up', 'from 9 +0 same'],
-    ];
-    for (const [events, current, direction, want] of cases) {
-      const c = changeSince(events, start, current, direction);
-      const got =
-        c.kind === 'none'
-          ? 'none'
-          : `from ${c.from} +${c.delta} ${c.better == null ? 'same' : c.better ? 'better' : 'worse'}`;
-      expect(got, JSON.stringify(events)).toBe(want);
-    }
+    expect(ns).toContain('Week 46');
+    expect(ns).toContain('target 150 teams');
+    // 120 against 100: +20, +20.0 % of 100, and up is good.
+    expect(ns).toContain('+20 teams (+20.0 %) vs W45 · better');
+    // No measurements yet: its current value, and (for editors) where to add one.
+    expect(ns).toMatch(/Invite conversion 12 % No measurements yet: add this week’s value/);
+    expect(section(html, 'north-star')).toContain('href="/w/acme/measurements"');
+    const seen = section(await (await as(app, viewer).request('/w/acme/meeting')).text(), 'north-star');
+    expect(text(seen)).toContain('No measurements yet.');
+    expect(seen).not.toContain('href="/w/acme/measurements"');
   });
 
   it('shows viewers everything but no forms', async () => {

@@ -276,10 +276,10 @@ async function crawl(client: Client, start: string[]): Promise<Seen[]> {
 function expectInert(responses: Seen[]) {
   for (const r of responses) {
     expect(r.status, r.what).not.toBe(500);
-    // A text export (the meeting summary's Markdown) carries the text as typed: it is inert because the
-    // browser is told it is not HTML and may not guess otherwise.
+    // A text export (the meeting summary's Markdown, the CSV and JSON downloads) carries the text as typed: it
+    // is inert because the browser is told it is not HTML and may not guess otherwise.
     if (r.type && !r.type.startsWith('text/html')) {
-      expect(r.type, r.what).toMatch(/^text\/(markdown|plain)/);
+      expect(r.type, r.what).toMatch(/^(text\/(markdown|plain|csv)|application\/json)/);
       expect(r.nosniff, `${r.what}: nosniff`).toBe(true);
       continue;
     }

@@ -355,7 +355,9 @@ function accountSummary(e: EventLike): string {
     case 'token:revoke':
       return `Revoked the API token “${shorten(String(b.label ?? ''), 40)}”`;
     case 'workspace:create':
-      return `Created the workspace “${shorten(String(a.name ?? ''), 40)}”`;
+      return typeof a.importedFrom === 'string'
+        ? `Imported the workspace “${shorten(String(a.name ?? ''), 40)}” from a backup of “${shorten(a.importedFrom, 40)}”`
+        : `Created the workspace “${shorten(String(a.name ?? ''), 40)}”`;
     case 'workspace:settings':
       // The switch of ICE mode is recorded once here rather than on every hypothesis whose ICE it moved.
       return edited(e, 'Changed') + (a.iceMode ? ' (every stored ICE was recomputed)' : '');

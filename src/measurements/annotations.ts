@@ -22,7 +22,11 @@ export type ChartExperiment = {
 };
 
 /** Experiments that ran or are running on a metric, oldest start first. */
-export async function experimentsForMetric(db: Db, ws: Workspace, metricId: number): Promise<ChartExperiment[]> {
+export async function experimentsForMetric(
+  db: Db,
+  ws: Workspace,
+  metricId: number,
+): Promise<ChartExperiment[]> {
   const rows = await db.orm
     .select({
       id: hypotheses.id,

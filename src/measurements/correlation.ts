@@ -116,10 +116,13 @@ export function correlate(input: MetricSeries, northStar: MetricSeries): Correla
       : null;
   const none = (reading: string): Correlation => ({ r: null, n, unit, reading, hoped: null, caution });
   if (n < CORRELATION_MIN_COMPUTE) return none('too few values to tell');
-  if (xs.every((x) => x === 0) || pearson(xs, xs) === null)
-    return none(`${input.metric.name} did not change over these ${word}s: nothing to compare`);
-  if (ys.every((y) => y === 0) || pearson(ys, ys) === null)
-    return none(`the North Star did not change over these ${word}s: nothing to compare`);
+  // A series whose changes never vary (a constant, or a steady +1 a week) has no ups and downs to line up.
+  const steady = (v: number[], who: string) =>
+    v.every((c) => c === 0)
+      ? `${who} did not change over these ${word}s: nothing to compare`
+      : `${who} moved by the same amount every ${word}: nothing to compare`;
+  if (pearson(xs, xs) === null) return none(steady(xs, input.metric.name));
+  if (pearson(ys, ys) === null) return none(steady(ys, 'the North Star'));
   const raw = pearson(xs, ys);
   if (raw === null) return none('no clear link');
   const r = Math.round(raw * 100) / 100;

@@ -37,7 +37,11 @@ export function parseValue(raw: unknown, opts: { decimalComma?: boolean } = {}):
     return raw;
   }
   if (typeof raw !== 'string' || raw.trim() === '') return { error: 'The value is missing.' };
-  let text = raw.trim().replace(/\s/g, '');
+  // U+2212 is the minus sign the pages print (fmtValue), so a value copied from a page pastes back.
+  let text = raw
+    .trim()
+    .replace(/\s/g, '')
+    .replace(/\u2212/g, '-');
   const percent = text.endsWith('%');
   if (percent) text = text.slice(0, -1);
   if (opts.decimalComma && /^-?\d{1,3}(\.\d{3})*(,\d+)?$|^-?\d+(,\d+)?$/.test(text))

@@ -64,17 +64,20 @@ async function checkNameFree(tx: Tx, ws: Workspace, name: string, exceptId?: num
     });
 }
 
-/** Measurements are stored per period of the cadence: changing it would leave them in the wrong kind of period. */
-async function checkCadenceFree(tx: Tx, ws: Workspace, metric: Metric) {
+async function hasMeasurements(tx: Tx, ws: Workspace, metric: Metric): Promise<boolean> {
   const [one] = await tx
     .select({ id: measurements.id })
     .from(measurements)
     .where(and(eq(measurements.workspaceId, ws.id), eq(measurements.metricId, metric.id)))
     .limit(1);
-  if (one)
-    throw new ValidationError({
-      cadence: `${metric.name} already has values by ${metric.cadence}: its cadence cannot change. Create a new metric for the other cadence.`,
-    });
+  return one !== undefined;
+}
+
+/** Measurements are stored per period of the cadence: changing it would leave them in the wrong kind of period. */
+function cadenceFixed(metric: Metric) {
+  return new ValidationError({
+    cadence: `${metric.name} already has values by ${metric.cadence}: its cadence cannot change. Create a new metric for the other cadence.`,
+  });
 }
 
 export async function createMetric(
@@ -148,7 +151,8 @@ export async function updateMetric(
     if (current.version !== input.version) return 'stale';
     await checkNameFree(tx, ws, input.name, id);
     const cadence = input.cadence ?? current.cadence;
-    if (cadence !== current.cadence) await checkCadenceFree(tx, ws, current);
+    const measured = await hasMeasurements(tx, ws, current);
+    if (cadence !== current.cadence && measured) throw cadenceFixed(current);
     const [updated] = await tx
       .update(metrics)
       .set({
@@ -156,9 +160,11 @@ export async function updateMetric(
         description: input.description,
         unit: input.unit,
         direction: input.direction,
-        cadence: input.cadence ?? 'week',
+        cadence,
         owner: input.owner,
-        currentValue: input.currentValue ?? null,
+        // Once a metric has measurements its current value is its latest period's (src/measurements): a form
+        // opened before the last value arrived must not write its older number back.
+        currentValue: measured ? current.currentValue : (input.currentValue ?? null),
         target: input.target ?? null,
         ...(input.checklist && current.kind === 'north_star' ? { checklist: input.checklist } : {}),
         version: current.version + 1,

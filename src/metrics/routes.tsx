@@ -6,6 +6,7 @@ import { assertRole, requireRole } from '../accounts/auth';
 import type { MemberWorkspace } from '../accounts/members';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ValidationError } from '../errors';
+import { recentSeries } from '../measurements/measurements';
 import { idParam, parse, readForm } from '../validation';
 import {
   archiveMetric,
@@ -33,6 +34,10 @@ export function metricRoutes({ db }: Deps) {
     restored: 'Restored.',
   };
 
+  /** Whether a metric has values yet: its cadence is then fixed and its current value follows them. */
+  const measured = async (ws: MemberWorkspace, id: number) =>
+    ((await recentSeries(db, ws, [id], 1)).get(id)?.length ?? 0) > 0;
+
   /** The metrics page with everything it lists; the caller says what the add form holds and any banner. */
   async function metricsPage(
     ws: MemberWorkspace,
@@ -42,8 +47,22 @@ export function metricRoutes({ db }: Deps) {
       listMetrics(db, ws, { includeArchived: true }),
       referenceCounts(db, ws),
     ]);
+    const series = await recentSeries(
+      db,
+      ws,
+      list.map((m) => m.id),
+      1,
+    );
+    const latest = new Map([...series].flatMap(([id, p]) => (p[0] ? [[id, p[0]] as const] : [])));
     return (
-      <MetricsPage ws={ws} metrics={list} refs={refs} form={emptyForm({ direction: 'up' })} {...extra} />
+      <MetricsPage
+        ws={ws}
+        metrics={list}
+        refs={refs}
+        latest={latest}
+        form={emptyForm({ direction: 'up', cadence: 'week' })}
+        {...extra}
+      />
     );
   }
 
@@ -70,7 +89,14 @@ export function metricRoutes({ db }: Deps) {
     const metric = await requireMetric(db, ws, idParam(c.req.param('id')));
     // The North Star is the owners' (its own page edits it): this generic form must not be a way round.
     if (metric.kind === 'north_star') assertRole(ws, 'owner');
-    return c.html(<MetricEditPage ws={ws} metric={metric} form={emptyForm(metricValues(metric))} />);
+    return c.html(
+      <MetricEditPage
+        ws={ws}
+        metric={metric}
+        form={emptyForm(metricValues(metric))}
+        measured={await measured(ws, metric.id)}
+      />,
+    );
   });
 
   app.post('/w/:slug/metrics/:id', async (c) => {
@@ -85,7 +111,12 @@ export function metricRoutes({ db }: Deps) {
     } catch (e) {
       if (e instanceof ValidationError)
         return c.html(
-          <MetricEditPage ws={ws} metric={metric} form={{ values: formValues(body), errors: e.fields }} />,
+          <MetricEditPage
+            ws={ws}
+            metric={metric}
+            form={{ values: formValues(body), errors: e.fields }}
+            measured={await measured(ws, id)}
+          />,
           422,
         );
       if (e instanceof ConflictError && e.current) {
@@ -96,6 +127,7 @@ export function metricRoutes({ db }: Deps) {
             metric={current}
             form={emptyForm(metricValues(current))}
             conflict={e.message}
+            measured={await measured(ws, id)}
           />,
           409,
         );

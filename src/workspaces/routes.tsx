@@ -12,6 +12,8 @@ import type { AppEnv, Deps } from '../env';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors';
 import { respond } from '../htmx';
 import { learningsForMetric } from '../learnings/learnings';
+import { loadCorrelations } from '../measurements/correlation';
+import { loadTiles, tileOf as tileOfSeries } from '../measurements/tiles';
 import { activeInputs, countsByMetric, createMetric, getNorthStar, updateMetric } from '../metrics/metrics';
 import { NSM_CHECKS } from '../metrics/north-star';
 import { ChecklistInput, NorthStarInput } from '../metrics/schemas';
@@ -79,14 +81,22 @@ export function workspaceRoutes({ db }: Deps) {
       ws,
       inputs.map((m) => m.id),
     );
+    const [tiles, correlations] = await Promise.all([
+      loadTiles(db, ws, [...(northStar ? [northStar] : []), ...inputs]),
+      loadCorrelations(db, ws, northStar, inputs),
+    ]);
+    const tileOf = new Map(tiles.map((t) => [t.metric.id, t]));
     const withDetail = await Promise.all(
       inputs.map(async (m) => ({
         ...m,
         counts: counts.get(m.id) ?? { backlog: 0, running: 0, won: 0, lost: 0, total: 0 },
         learnings: await learningsForMetric(db, ws, m.id, 3),
+        tile: tileOf.get(m.id) ?? tileOfSeries(m, []),
+        correlation: correlations.get(m.id),
       })),
     );
-    const props = { ws, northStar, inputs: withDetail };
+    const northStarTile = northStar ? tileOf.get(northStar.id) : undefined;
+    const props = { ws, northStar, northStarTile, inputs: withDetail };
     return respond(c, { page: () => <TreePage {...props} />, fragment: () => <TreeFragment {...props} /> });
   });
 

@@ -1,60 +1,24 @@
 import type { Metric, Workspace } from '../../db/schema';
 import type { MemberWorkspace } from '../../src/accounts/members';
+import type { SeriesPoint } from '../../src/measurements/measurements';
+import { periodLabel } from '../../src/measurements/periods';
 import { ACTIVE_INPUTS_ADVISED } from '../../src/metrics/schemas';
 import { canEdit, isOwner, ReadOnlyNote } from '../components/access';
 import { Banner, fmt } from '../components/badges';
-import { ErrorSummary, type FormState, Input, Select, TextArea } from '../components/form';
+import { ErrorSummary, type FormState } from '../components/form';
 import { Layout } from '../layout';
+import { MetricFields } from './fields';
 
-export function metricValues(m: Metric): Record<string, string> {
-  return {
-    name: m.name,
-    description: m.description,
-    unit: m.unit,
-    direction: m.direction,
-    owner: m.owner,
-    currentValue: m.currentValue == null ? '' : String(m.currentValue),
-    target: m.target == null ? '' : String(m.target),
-    version: String(m.version),
-  };
-}
-
-const DIRECTION_OPTIONS = [
-  { value: 'up', label: 'Up is good' },
-  { value: 'down', label: 'Down is good' },
-];
-
-export function MetricFields(props: { state: FormState }) {
-  const s = props.state;
-  return (
-    <>
-      <div class="row">
-        <Input name="name" label="Name" state={s} required maxLength={80} placeholder="Activation rate" />
-        <Input name="unit" label="Unit" state={s} maxLength={24} placeholder="%" />
-        <Select name="direction" label="Direction" state={s} options={DIRECTION_OPTIONS} />
-      </div>
-      <TextArea
-        name="description"
-        label="Definition"
-        state={s}
-        maxLength={1000}
-        rows={2}
-        placeholder="Share of new teams that create their first project within 7 days."
-      />
-      <div class="row">
-        <Input name="owner" label="Owner" state={s} maxLength={80} />
-        <Input name="currentValue" label="Current value" state={s} type="number" step="any" />
-        <Input name="target" label="Target" state={s} type="number" step="any" />
-      </div>
-    </>
-  );
-}
+// metricValues and MetricFields live in ./fields; re-exported for the pages and tests that import them here.
+export { CADENCE_OPTIONS, MetricFields, metricValues } from './fields';
 
 export function MetricsPage(props: {
   ws: MemberWorkspace;
   metrics: Metric[];
   /** How many hypotheses and learnings refer to each metric (an unused archived metric can be deleted). */
   refs: Map<number, number>;
+  /** Each metric's latest measured period and value (metrics without values are absent). */
+  latest?: Map<number, SeriesPoint>;
   form: FormState;
   notice?: string;
   problem?: string;
@@ -67,14 +31,29 @@ export function MetricsPage(props: {
   const editor = canEdit(ws);
   return (
     <Layout title="Metrics" ws={ws} nav="metrics">
-      <h1>Metrics</h1>
+      <div class="page-head">
+        <h1>Metrics</h1>
+        {northStar || active.length ? (
+          <a class="button secondary small" href={`${base}/measurements`}>
+            {editor ? 'Enter this week’s values' : 'This week’s values'}
+          </a>
+        ) : null}
+      </div>
       <Banner tone="ok" message={props.notice} />
       <Banner tone="warn" message={props.problem} />
       <ReadOnlyNote ws={ws} needs="editor" what="add, edit or archive input metrics" />
       <p>
         North Star:{' '}
         {northStar ? (
-          <a href={`${base}/north-star`}>{northStar.name}</a>
+          <>
+            <a href={`${base}/metrics/${northStar.id}`}>{northStar.name}</a>
+            <span class="muted">
+              {' '}
+              · latest <Latest m={northStar} latest={props.latest} />
+            </span>
+            {' · '}
+            <a href={`${base}/north-star`}>{isOwner(ws) ? 'edit it and its checklist' : 'its checklist'}</a>
+          </>
         ) : isOwner(ws) ? (
           <a href={`${base}/north-star`}>name it</a>
         ) : (
@@ -103,7 +82,7 @@ export function MetricsPage(props: {
               <th scope="col">Direction</th>
               <th scope="col">Owner</th>
               <th scope="col" class="num">
-                Current
+                Latest
               </th>
               <th scope="col" class="num">
                 Target
@@ -119,13 +98,18 @@ export function MetricsPage(props: {
             {active.map((m) => (
               <tr>
                 <td>
-                  <a href={`${base}/backlog?metricId=${m.id}`}>{m.name}</a>
+                  <a href={`${base}/metrics/${m.id}`}>{m.name}</a>
                   {m.description ? <div class="muted small">{m.description}</div> : null}
+                  <div class="small">
+                    <a href={`${base}/backlog?metricId=${m.id}`}>
+                      Its backlog<span class="sr-only"> for {m.name}</span>
+                    </a>
+                  </div>
                 </td>
                 <td>{m.direction === 'up' ? '↑ up is good' : '↓ down is good'}</td>
                 <td>{m.owner || '—'}</td>
                 <td class="num">
-                  {fmt(m.currentValue, 2)} {m.currentValue != null ? m.unit : ''}
+                  <Latest m={m} latest={props.latest} />
                 </td>
                 <td class="num">
                   {fmt(m.target, 2)} {m.target != null ? m.unit : ''}
@@ -151,7 +135,7 @@ export function MetricsPage(props: {
           <ul>
             {archived.map((m) => (
               <li>
-                {m.name}
+                <a href={`${base}/metrics/${m.id}`}>{m.name}</a>
                 {editor ? <ArchivedActions ws={ws} m={m} refs={props.refs.get(m.id) ?? 0} /> : null}
               </li>
             ))}
@@ -169,6 +153,19 @@ export function MetricsPage(props: {
         </section>
       ) : null}
     </Layout>
+  );
+}
+
+/** The latest measured value and its period ("0.43 % · Week 47 · 16–22 Nov 2026"), or the current value. */
+function Latest(props: { m: Metric; latest?: Map<number, SeriesPoint> }) {
+  const { m } = props;
+  const point = props.latest?.get(m.id);
+  const value = point?.value ?? m.currentValue;
+  return (
+    <>
+      {fmt(value, 2)} {value != null ? m.unit : ''}
+      {point ? <div class="muted small">{periodLabel(point.period, m.cadence)}</div> : null}
+    </>
   );
 }
 
@@ -200,20 +197,28 @@ function ArchivedActions(props: { ws: Workspace; m: Metric; refs: number }) {
   );
 }
 
-export function MetricEditPage(props: { ws: Workspace; metric: Metric; form: FormState; conflict?: string }) {
+export function MetricEditPage(props: {
+  ws: Workspace;
+  metric: Metric;
+  form: FormState;
+  conflict?: string;
+  /** The metric has values: its cadence can no longer change. */
+  measured?: boolean;
+}) {
   const { ws, metric } = props;
   return (
     <Layout title={`Edit ${metric.name}`} ws={ws} nav="metrics">
       <p class="crumbs">
-        <a href={`/w/${ws.slug}/metrics`}>Metrics</a> ›
+        <a href={`/w/${ws.slug}/metrics`}>Metrics</a> ›{' '}
+        <a href={`/w/${ws.slug}/metrics/${metric.id}`}>{metric.name}</a> ›
       </p>
       <h1>Edit {metric.name}</h1>
       <Banner tone="warn" message={props.conflict} />
       <form method="post" action={`/w/${ws.slug}/metrics/${metric.id}`} class="stack">
         <ErrorSummary state={props.form} />
         <input type="hidden" name="version" value={props.form.values.version ?? String(metric.version)} />
-        <MetricFields state={props.form} />
-        <button type="submit">Save</button> <a href={`/w/${ws.slug}/metrics`}>Cancel</a>
+        <MetricFields state={props.form} measured={props.measured} />
+        <button type="submit">Save</button> <a href={`/w/${ws.slug}/metrics/${metric.id}`}>Cancel</a>
       </form>
     </Layout>
   );

@@ -10,8 +10,8 @@ import { ChecklistBadge } from './tree';
 
 /** Form values of an existing North Star, including one answer and note per checklist item. */
 export function northStarValues(m: Metric | undefined): Record<string, string> {
-  if (!m) return { direction: 'up' };
-  const values = metricValues(m);
+  if (!m) return { direction: 'up', cadence: 'week' };
+  const values: Record<string, string> = { ...metricValues(m), cadence: m.cadence };
   for (const c of NSM_CHECKS) {
     const a = m.checklist?.[c.key];
     values[`check_${c.key}`] = a?.pass == null ? '' : a.pass ? 'pass' : 'fail';
@@ -135,6 +135,16 @@ function NorthStarForm(props: { ws: MemberWorkspace; northStar?: Metric; form: F
             { value: 'up', label: 'Up is good' },
             { value: 'down', label: 'Down is good' },
           ]}
+        />
+        <Select
+          name="cadence"
+          label="Measured"
+          state={s}
+          options={[
+            { value: 'week', label: 'Weekly (one value per ISO week)' },
+            { value: 'day', label: 'Daily' },
+          ]}
+          hint="Fixed once it has values."
         />
       </div>
       <TextArea

@@ -55,15 +55,16 @@ export function SettingsPage(props: { ws: MemberWorkspace; form: FormState; save
           <h2 id="integrations">Integrations and sharing</h2>
           <ul>
             <li>
-              <a href={`/w/${ws.slug}/settings/webhooks`}>Webhooks</a>: tell Slack (or any HTTP endpoint) when an
-              experiment closes, a batch starts and the meeting summary is ready.
+              <a href={`/w/${ws.slug}/settings/webhooks`}>Webhooks</a>: tell Slack (or any HTTP endpoint) when
+              an experiment closes, a batch starts and the meeting summary is ready.
             </li>
             <li>
-              <a href={`/w/${ws.slug}/settings/share`}>Share with stakeholders</a>: a read-only link to the weekly
-              digest for people without an account.
+              <a href={`/w/${ws.slug}/settings/share`}>Share with stakeholders</a>: a read-only link to the
+              weekly digest for people without an account.
             </li>
             <li>
-              <a href={`/w/${ws.slug}/data`}>Import &amp; export</a>: CSV files and a full backup of this workspace.
+              <a href={`/w/${ws.slug}/data`}>Import &amp; export</a>: CSV files and a full backup of this
+              workspace.
             </li>
           </ul>
         </section>

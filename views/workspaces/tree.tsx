@@ -1,15 +1,28 @@
 import type { LearningStatus, Metric } from '../../db/schema';
 import type { MemberWorkspace } from '../../src/accounts/members';
+import type { Correlation } from '../../src/measurements/correlation';
+import type { Tile } from '../../src/measurements/tiles';
 import type { MetricCounts } from '../../src/metrics/metrics';
 import { checklistScore } from '../../src/metrics/north-star';
 import { ACTIVE_INPUTS_ADVISED } from '../../src/metrics/schemas';
 import { canEdit, isOwner } from '../components/access';
-import { fmt, LearningPill } from '../components/badges';
+import { LearningPill } from '../components/badges';
+import { TileFigures } from '../components/kpi-tile';
 import { Layout } from '../layout';
 
 export type TreeInput = Metric & {
   counts: MetricCounts;
   learnings: { id: number; statement: string; status: LearningStatus }[];
+  tile: Tile;
+  /** Its link with the North Star (absent when there is no North Star). */
+  correlation?: Correlation;
+};
+
+export type TreeProps = {
+  ws: MemberWorkspace;
+  northStar?: Metric;
+  northStarTile?: Tile;
+  inputs: TreeInput[];
 };
 
 export function ChecklistBadge(props: { northStar: Metric }) {
@@ -22,14 +35,52 @@ export function ChecklistBadge(props: { northStar: Metric }) {
   );
 }
 
-const value = (m: Metric) =>
-  m.currentValue == null ? null : `${fmt(m.currentValue, 2)}${m.unit ? ` ${m.unit}` : ''}`;
+/** "Does this input drive the North Star?": the reading, r and n, and the caution when there are few pairs. */
+function CorrelationNote(props: { input: Metric; c: Correlation }) {
+  const { input, c } = props;
+  const word = c.unit === 'week' ? 'week' : 'day';
+  const pairs = `${c.n} paired ${word}${c.n === 1 ? '' : 's'}`;
+  return (
+    <div class="correlation">
+      <h3>Moves with the North Star?</h3>
+      <p>
+        <strong class={`corr-reading${c.r == null ? ' muted' : ''}`}>{c.reading}</strong>
+        {c.r != null ? (
+          <span class="corr-figures">
+            {' '}
+            (r = {c.r.toFixed(2).replace('-', '−')} over {pairs})
+          </span>
+        ) : c.n > 0 ? (
+          <span class="corr-figures"> ({pairs})</span>
+        ) : null}
+        {c.hoped === false ? (
+          <span class="corr-hope">
+            {' '}
+            — not the way you would hope: when {input.name} gets better, the North Star tends to get worse.
+          </span>
+        ) : c.hoped && c.r != null && c.r < 0 ? (
+          <span class="corr-hope"> — as hoped, since lower is better for {input.name}.</span>
+        ) : null}
+      </p>
+      {c.caution ? (
+        <p class="corr-caution">{c.caution}</p>
+      ) : (
+        <p class="corr-caution muted">
+          Changes from {word} to {word}, compared. A correlation is not proof that this input drives the North
+          Star.
+        </p>
+      )}
+    </div>
+  );
+}
 
-/** The workspace home: the North Star on top, its inputs under it, each linking on. */
-export function TreeFragment(props: { ws: MemberWorkspace; northStar?: Metric; inputs: TreeInput[] }) {
+/** The workspace home: the North Star on top, its inputs under it, each with its KPI tile, linking on. */
+export function TreeFragment(props: TreeProps) {
   const { ws, northStar, inputs } = props;
   const base = `/w/${ws.slug}`;
   const editor = canEdit(ws);
+  // The quick grid takes this period's value for every metric at once.
+  const addHref = editor ? `${base}/measurements` : undefined;
   return (
     <div id="tree" class="tree">
       {northStar ? (
@@ -39,19 +90,16 @@ export function TreeFragment(props: { ws: MemberWorkspace; northStar?: Metric; i
             <a href={`${base}/north-star`}>{northStar.name}</a>
           </h1>
           {northStar.description ? <p>{northStar.description}</p> : null}
-          <p class="figures">
-            {value(northStar) ? (
-              <span class="big">{value(northStar)}</span>
-            ) : (
-              <span class="muted">No value yet</span>
-            )}
-            {northStar.target != null ? (
-              <span class="muted"> · target {fmt(northStar.target, 2)}</span>
-            ) : null}
-          </p>
+          {props.northStarTile ? (
+            <div class="kpi-tile large bare">
+              <TileFigures tile={props.northStarTile} addHref={addHref} />
+            </div>
+          ) : null}
           <p>
             <ChecklistBadge northStar={northStar} />{' '}
             <a href={`${base}/north-star`}>Review the North Star checklist</a>
+            {' · '}
+            <a href={`${base}/metrics/${northStar.id}`}>Values and chart</a>
           </p>
         </section>
       ) : isOwner(ws) ? (
@@ -104,11 +152,10 @@ export function TreeFragment(props: { ws: MemberWorkspace; northStar?: Metric; i
               <h2>
                 <a href={`${base}/backlog?metricId=${m.id}`}>{m.name}</a>
               </h2>
-              <p class="figures">
-                {value(m) ?? <span class="muted">No value yet</span>}
-                {m.target != null ? <span class="muted"> → target {fmt(m.target, 2)}</span> : null}
-                <span class="muted"> · {m.direction === 'up' ? 'up is good' : 'down is good'}</span>
-              </p>
+              <div class="kpi-tile bare">
+                <TileFigures tile={m.tile} addHref={addHref} />
+              </div>
+              {m.correlation ? <CorrelationNote input={m} c={m.correlation} /> : null}
               <dl class="counts">
                 <div>
                   <dt>
@@ -150,6 +197,8 @@ export function TreeFragment(props: { ws: MemberWorkspace; northStar?: Metric; i
                 </ul>
               )}
               <p class="links">
+                <a href={`${base}/metrics/${m.id}`}>Values and chart</a>
+                {' · '}
                 <a href={`${base}/learnings?metricId=${m.id}`}>All learnings</a>
                 {editor ? (
                   <>
@@ -166,7 +215,7 @@ export function TreeFragment(props: { ws: MemberWorkspace; northStar?: Metric; i
   );
 }
 
-export function TreePage(props: { ws: MemberWorkspace; northStar?: Metric; inputs: TreeInput[] }) {
+export function TreePage(props: TreeProps) {
   return (
     <Layout title="North Star" ws={props.ws} nav="tree">
       <TreeFragment {...props} />
