@@ -5,6 +5,7 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { CsvTooLargeFragment, CsvTooLargePage, importSlug } from '../views/data/too-large';
 import { ErrorFragment, ErrorPage } from '../views/errors/pages';
 import { apiAuth, loadMemberWorkspace, pageAuth, requireRole } from './accounts/auth';
 import { memberRoutes } from './accounts/member-routes';
@@ -85,7 +86,22 @@ export function createApp(deps: Deps) {
           : c.html(<ErrorPage title="Too large" message={`${what} is over ${limit} bytes.`} />, 413),
     });
   const defaultLimit = sizeLimit(deps.bodyLimitBytes ?? 256 * 1024, 'That request');
-  const csvLimit = sizeLimit(deps.csvLimitBytes ?? CSV_LIMIT_BYTES, 'That file');
+  const csvBytes = deps.csvLimitBytes ?? CSV_LIMIT_BYTES;
+  // An over-size CSV gets a page that says how to split the file, and a way back to the import form.
+  const csvLimit = bodyLimit({
+    maxSize: csvBytes,
+    onError: (c) => {
+      const slug = importSlug(c.req.path);
+      return c.html(
+        isHtmx(c) ? (
+          <CsvTooLargeFragment limitBytes={csvBytes} slug={slug} />
+        ) : (
+          <CsvTooLargePage limitBytes={csvBytes} slug={slug} />
+        ),
+        413,
+      );
+    },
+  });
   const backupLimit = sizeLimit(deps.backupLimitBytes ?? BACKUP_LIMIT_BYTES, 'That backup');
   app.use((c, next) => {
     const path = c.req.path;

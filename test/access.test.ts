@@ -9,13 +9,16 @@ import {
   measure,
   moveTo,
 } from '../db/factories';
-import type { Role } from '../db/schema';
+import { type Role, webhookDeliveries } from '../db/schema';
 import { createInvite } from '../src/accounts/invites';
 import { roleAtLeast } from '../src/accounts/members';
 import { listTokens } from '../src/accounts/tokens';
 import { requireBatch } from '../src/batches/batches';
 import { archiveMetric, getNorthStar } from '../src/metrics/metrics';
 import { createShareLink } from '../src/share/links';
+import { parse } from '../src/validation';
+import { WebhookInput } from '../src/webhooks/schemas';
+import { createWebhook } from '../src/webhooks/webhooks';
 import { appFor, as, type Credentials, form, freshDb, htmx, json, person, signIn } from './helpers';
 
 // Who may call each route, written out by hand so that the tests below, which walk the app's own route
@@ -73,6 +76,17 @@ const MUTATING: Record<string, Rule> = {
   'POST /w/:slug/settings/share': 'owner',
   'POST /w/:slug/settings/share/:id/revoke': 'owner',
   'POST /workspaces/import': 'server-owner',
+  // CSV imports
+  'POST /w/:slug/import/hypotheses/preview': 'editor',
+  'POST /w/:slug/import/hypotheses': 'editor',
+  'POST /w/:slug/import/measurements/preview': 'editor',
+  'POST /w/:slug/import/measurements': 'editor',
+  // Webhooks
+  'POST /w/:slug/settings/webhooks': 'owner',
+  'POST /w/:slug/settings/webhooks/:id': 'owner',
+  'POST /w/:slug/settings/webhooks/:id/delete': 'owner',
+  'POST /w/:slug/settings/webhooks/:id/test': 'owner',
+  'POST /w/:slug/settings/webhooks/:id/deliveries/:deliveryId/retry': 'owner',
   // API
   'POST /api/v1/workspaces': 'server-owner',
   'POST /api/v1/workspaces/:slug/metrics': 'editor',
@@ -172,7 +186,37 @@ async function scenario() {
     const batch = await requireBatch(db, w, selected.batchId ?? 0);
     await measure(db, w, metric, { '2026-W45': 10 });
     const { link: shareLink } = await createShareLink(db, w.id, { label: 'Execs', createdBy: null });
-    return { metric, archived, h, running, learning, invite, draft, selected, batch, shareLink };
+    const webhook = await createWebhook(
+      db,
+      w,
+      parse(WebhookInput, { url: 'http://127.0.0.1:9/hook', events: ['experiment.closed'], active: true }),
+    );
+    const [delivery] = await db.orm
+      .insert(webhookDeliveries)
+      .values({
+        workspaceId: w.id,
+        webhookId: webhook.id,
+        event: 'test',
+        payload: { text: 'x' },
+        status: 'failed',
+        attempts: 1,
+        createdAt: Date.now(),
+      })
+      .returning();
+    return {
+      metric,
+      archived,
+      h,
+      running,
+      learning,
+      invite,
+      draft,
+      selected,
+      batch,
+      shareLink,
+      webhook,
+      delivery,
+    };
   };
   return {
     db,
@@ -193,6 +237,11 @@ async function fill(path: string, s: Scenario, slug: string, ids: Ids, who?: Cre
   const tokenId = who ? (await listTokens(s.db, who.user.id))[0]?.id : 0;
   return path
     .replace(':slug', slug)
+    .replace(
+      '/settings/webhooks/:id/deliveries/:deliveryId',
+      `/settings/webhooks/${ids.webhook.id}/deliveries/${ids.delivery?.id}`,
+    )
+    .replace('/settings/webhooks/:id', `/settings/webhooks/${ids.webhook.id}`)
     .replace('/meeting/hypotheses/:id/triage', `/meeting/hypotheses/${ids.draft.id}/triage`)
     .replace('/batches/:id/items/:hypothesisId', `/batches/${ids.batch.id}/items/${ids.selected.id}`)
     .replace('/batches/:id', `/batches/${ids.batch.id}`)

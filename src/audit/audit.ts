@@ -66,6 +66,44 @@ export async function recordChange(tx: Tx, change: Change, now = Date.now()): Pr
   });
 }
 
+/**
+ * Records many changes made by one transaction (an import) with one statement per chunk instead of one per
+ * change, each announced after commit like recordChange's.
+ */
+export async function recordChanges(tx: Tx, changes: Change[], now = Date.now()): Promise<void> {
+  const actor = currentActor();
+  const actorUserId = actor.kind === 'user' ? actor.userId : null;
+  for (let i = 0; i < changes.length; i += 200) {
+    const chunk = changes.slice(i, i + 200);
+    const events = await tx
+      .insert(auditEvents)
+      .values(
+        chunk.map((change) => ({
+          workspaceId: change.workspaceId,
+          actorUserId,
+          actorName: actorName(actor),
+          entity: change.entity,
+          entityId: change.entityId,
+          action: change.action,
+          before: change.before ?? null,
+          after: change.after ?? null,
+          createdAt: now,
+        })),
+      )
+      .returning({ id: auditEvents.id });
+    const maxId = Math.max(0, ...events.map((e) => e.id));
+    for (const change of chunk)
+      afterCommit(tx, {
+        workspaceId: change.workspaceId,
+        entity: change.entity,
+        entityId: change.entityId,
+        action: change.action,
+        eventId: maxId,
+        actorUserId,
+      });
+  }
+}
+
 /** Records an update only when a field really changed; returns whether it did. */
 export async function recordUpdate(
   tx: Tx,

@@ -244,7 +244,9 @@ function hypothesisSummary(e: EventLike, opts: DescribeOptions): string {
           ? `Drafted as a follow-up of #${a.parentId}`
           : typeof a.sourceLearningId === 'number'
             ? `Drafted from learning #${a.sourceLearningId}`
-            : `Created in ${formatValue('status', a.status)}`;
+            : a.source === 'csv'
+              ? `Imported from a CSV file in ${formatValue('status', a.status)}`
+              : `Created in ${formatValue('status', a.status)}`;
       return origin + scoresText(a, opts);
     }
     case 'update': {
@@ -288,6 +290,10 @@ function learningSummary(e: EventLike): string {
   const experiment = typeof a.hypothesisId === 'number' ? `experiment #${a.hypothesisId}` : 'an experiment';
   switch (e.action) {
     case 'create':
+      if (a.source === 'csv')
+        return typeof a.hypothesisId === 'number'
+          ? `Imported from a CSV file with ${experiment}, which supports it`
+          : 'Imported from a CSV file';
       return typeof a.hypothesisId === 'number'
         ? `Recorded at the close of ${experiment}, which supports it`
         : `Recorded as ${formatValue('status', a.status)}`;

@@ -19,6 +19,9 @@ export type DescribeOptions = {
 export const TEXT_MAX = 80;
 
 const LABELS: Record<string, string> = {
+  url: 'URL',
+  events: 'Events',
+  active: 'Switched on',
   title: 'Title',
   change: 'Change',
   outcome: 'Expected outcome',

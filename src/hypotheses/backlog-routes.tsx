@@ -68,8 +68,14 @@ export function backlogRoutes({ db }: Pick<Deps, 'db'>) {
     const ws = c.get('workspace');
     const q = backlogListQuery(c.req.query());
     const view = await backlogView(c, ws, q);
+    // After a CSV import (src/imports): the count comes from the address, so only a plain number is shown.
+    const count = c.req.query('count') ?? '';
+    const banner =
+      c.req.query('done') === 'imported' && /^\d{1,7}$/.test(count)
+        ? `Imported ${plural(Number(count), 'hypothesis', 'hypotheses')}.`
+        : undefined;
     return respond(c, {
-      page: () => <BacklogPage {...view} />,
+      page: () => <BacklogPage {...view} banner={banner} />,
       fragment: () => <BacklogResults {...view} />,
     });
   });

@@ -14,6 +14,8 @@ import { parsePeriod } from './periods';
 
 /** One API call (or one CSV file) carries at most this many values. */
 export const MEASUREMENTS_MAX_ITEMS = 1000;
+/** A CSV file may carry more (two years of daily values for several metrics): its 2 MB bounds it anyway. */
+export const CSV_MEASUREMENTS_MAX = 20_000;
 /** Values beyond this are typing accidents (and lose precision as doubles). */
 export const MEASUREMENT_VALUE_MAX = 1e15;
 /** How many values the trail lists one by one in a record event (the rest are counted). */
@@ -99,17 +101,24 @@ export async function recordMeasurements(
   ws: Workspace,
   groups: MeasurementGroup[],
   source: MeasurementSource,
-  opts: { decimalComma?: boolean; keyOf?: (g: number, i: number) => string; now?: number } = {},
+  opts: {
+    decimalComma?: boolean;
+    keyOf?: (g: number, i: number) => string;
+    now?: number;
+    /** More than MEASUREMENTS_MAX_ITEMS at once (a CSV file). */
+    maxItems?: number;
+  } = {},
 ): Promise<RecordResult> {
   const now = opts.now ?? Date.now();
+  const max = opts.maxItems ?? MEASUREMENTS_MAX_ITEMS;
   for (const g of groups)
     if (g.metric.workspaceId !== ws.id)
       throw new NotFoundError(`No metric #${g.metric.id} in this workspace.`);
   const total = groups.reduce((n, g) => n + g.items.length, 0);
-  if (total > MEASUREMENTS_MAX_ITEMS)
+  if (total > max)
     throw new ValidationError(
-      { items: `At most ${MEASUREMENTS_MAX_ITEMS} values at once (${total} given): send them in parts.` },
-      `At most ${MEASUREMENTS_MAX_ITEMS} values at once.`,
+      { items: `At most ${max} values at once (${total} given): send them in parts.` },
+      `At most ${max} values at once.`,
     );
   const checked = validateGroups(groups, opts);
   if (Object.keys(checked.errors).length)

@@ -34,6 +34,12 @@ export function metricRoutes({ db }: Deps) {
     restored: 'Restored.',
   };
 
+  // After a CSV import of values (src/imports) the count comes from the address: only a plain number is shown.
+  const notice = (done = '', count = '') =>
+    done === 'imported' && /^\d{1,7}$/.test(count)
+      ? `Imported ${count} ${count === '1' ? 'value' : 'values'}.`
+      : NOTICES[done];
+
   /** Whether a metric has values yet: its cadence is then fixed and its current value follows them. */
   const measured = async (ws: MemberWorkspace, id: number) =>
     ((await recentSeries(db, ws, [id], 1)).get(id)?.length ?? 0) > 0;
@@ -67,7 +73,9 @@ export function metricRoutes({ db }: Deps) {
   }
 
   app.get('/w/:slug/metrics', async (c) =>
-    c.html(await metricsPage(c.get('workspace'), { notice: NOTICES[c.req.query('done') ?? ''] })),
+    c.html(
+      await metricsPage(c.get('workspace'), { notice: notice(c.req.query('done'), c.req.query('count')) }),
+    ),
   );
 
   app.post('/w/:slug/metrics', async (c) => {

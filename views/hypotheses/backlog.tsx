@@ -6,7 +6,7 @@ import type { RankedItem } from '../../src/hypotheses/ranking';
 import type { ListQuery } from '../../src/hypotheses/schemas';
 import type { Lever } from '../../src/levers/levers';
 import { canEdit, ReadOnlyNote } from '../components/access';
-import { fmt, fmtIce, OutcomePill, StatusPill } from '../components/badges';
+import { Banner, fmt, fmtIce, OutcomePill, StatusPill } from '../components/badges';
 import { emptyForm, Input, Select } from '../components/form';
 import { Layout } from '../layout';
 import { LeverRoti, ScoreForm, Scores, TeamLine } from './backlog-row';
@@ -178,6 +178,8 @@ export function BacklogPage(
     items: RankedItem[];
     total: number;
     notice?: RowNotice;
+    /** A page-level notice after a redirect ("Imported 42 hypotheses."). */
+    banner?: string;
   },
 ) {
   const { ws, q } = props;
@@ -201,6 +203,7 @@ export function BacklogPage(
           </a>
         ) : null}
       </div>
+      <Banner tone="ok" message={props.banner} />
       <ReadOnlyNote ws={ws} needs="editor" what="write or rescore hypotheses" />
       <p class="muted small">
         ICE and expected ROTI are the team’s: the mean of every member’s own scores.{' '}
