@@ -77,7 +77,15 @@ describe('issue 5 seams', () => {
     expect(saved.currentValue).toBe(42);
     expect(saved.target).toBe(50);
     await expect(
-      updateMetric(db, ws, daily.id, { ...saved, description, cadence: 'week', version: saved.version }),
+      updateMetric(db, ws, daily.id, {
+        name,
+        description,
+        unit,
+        direction,
+        owner,
+        cadence: 'week',
+        version: saved.version,
+      }),
     ).rejects.toMatchObject({ fields: { cadence: expect.stringContaining('cannot change') } });
     expect((await requireMetric(db, ws, daily.id)).cadence).toBe('day');
   });
