@@ -2,13 +2,14 @@ import type { MemberWorkspace } from '../../src/accounts/members';
 import { STATUS_LABELS } from '../../src/hypotheses/lifecycle';
 import type { HypothesesCheck } from '../../src/imports/hypotheses-csv';
 import type { ImportStatus } from '../../src/imports/hypothesis-columns';
+import type { UploadSource } from '../../src/imports/upload';
 import { ice } from '../../src/scoring/scores';
 import { fmtIce, OutcomePill } from '../components/badges';
 import { Layout } from '../layout';
-import type { UploadSource } from '../../src/imports/upload';
 import { CommitForm, FileReport, FixForm, RowMessages, Verdict } from './preview-parts';
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 /** The preview of a hypotheses CSV: every row with what it becomes, or its errors; confirm only when clean. */
 export function HypothesesPreview(props: {
@@ -54,7 +55,11 @@ export function HypothesesPreview(props: {
       {n ? (
         <section aria-labelledby="rows-head">
           <h2 id="rows-head">
-            Rows <span class="muted small">({plural(n, 'row')}{rowErrors ? `, ${rowErrors} with errors` : ''})</span>
+            Rows{' '}
+            <span class="muted small">
+              ({plural(n, 'row')}
+              {rowErrors ? `, ${rowErrors} with errors` : ''})
+            </span>
           </h2>
           <div class="table-scroll">
             <table class="table preview-table">

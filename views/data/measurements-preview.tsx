@@ -1,14 +1,16 @@
 import type { MemberWorkspace } from '../../src/accounts/members';
 import type { MeasurementPreviewItem, MeasurementsCheck } from '../../src/imports/measurements-csv';
+import type { UploadSource } from '../../src/imports/upload';
 import { periodLabel } from '../../src/measurements/periods';
 import { Layout } from '../layout';
-import type { UploadSource } from '../../src/imports/upload';
 import { CommitForm, FileReport, FixForm, RowMessages, Verdict } from './preview-parts';
 
 /** A value as typed in a spreadsheet: no padding zeros, thousands separated. */
-const num = (n: number | undefined) => (n === undefined ? '—' : n.toLocaleString('en', { maximumFractionDigits: 6 }));
+const num = (n: number | undefined) =>
+  n === undefined ? '—' : n.toLocaleString('en', { maximumFractionDigits: 6 });
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 /** The value already stored for a metric (by name) and period, keyed `name|period`. */
 export type StoredValues = Map<string, number>;
@@ -16,7 +18,10 @@ export const storedKey = (metric: string, period: string) => `${metric}|${period
 
 type Effect = 'new' | 'replace' | 'same';
 
-function effectOf(item: MeasurementPreviewItem, stored: StoredValues): { effect: Effect; before?: number } | undefined {
+function effectOf(
+  item: MeasurementPreviewItem,
+  stored: StoredValues,
+): { effect: Effect; before?: number } | undefined {
   if (item.period === undefined || item.value === undefined || item.errors.length) return undefined;
   const before = stored.get(storedKey(item.metric, item.period));
   if (before === undefined) return { effect: 'new' };
@@ -115,7 +120,9 @@ export function MeasurementsPreview(props: {
                       <td class="num">{item.line}</td>
                       <td>{item.metric || <span class="muted">—</span>}</td>
                       <td>
-                        {item.period && c ? periodLabel(item.period, c) : item.raw || <span class="muted">—</span>}
+                        {item.period && c
+                          ? periodLabel(item.period, c)
+                          : item.raw || <span class="muted">—</span>}
                       </td>
                       <td class="num">{num(item.value)}</td>
                       <td>

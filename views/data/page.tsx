@@ -87,8 +87,9 @@ export function DataPage(props: {
           </li>
         </ul>
         <p class="hint">
-          UTF-8 with a byte-order mark, so Excel shows accents right. A cell that starts with = + - or @ gets an
-          apostrophe in front, so a spreadsheet does not run it as a formula (the importer removes it again).
+          UTF-8 with a byte-order mark, so Excel shows accents right. A cell that starts with = + - or @ gets
+          an apostrophe in front, so a spreadsheet does not run it as a formula (the importer removes it
+          again).
         </p>
       </section>
       <BackupBlock ws={ws} serverOwner={props.serverOwner} />
@@ -129,17 +130,19 @@ function HypothesisColumns(props: { inputs: Metric[] }) {
         </dd>
         <dt>Status</dt>
         <dd>
-          draft, backlog (the default), parked, rejected, running or done. Not selected: ideas are selected
-          in the weekly meeting.
+          draft, backlog (the default), parked, rejected, running or done. Not selected: ideas are selected in
+          the weekly meeting.
         </dd>
         <dt>Change, Expected outcome, Rationale (or Why)</dt>
         <dd>
-          “If we <em>change</em>, then <em>outcome</em>, because <em>rationale</em>.” When left out, the
-          title stands for the change and the outcome says the metric will move; rewrite them in triage.
+          “If we <em>change</em>, then <em>outcome</em>, because <em>rationale</em>.” When left out, the title
+          stands for the change and the outcome says the metric will move; rewrite them in triage.
         </dd>
         <dt>Person-days (or Estimate, Days), Expected lift, Owner, Tags</dt>
         <dd>Tags separated by commas or semicolons.</dd>
-        <dt>For done rows: Result, Actual days, Return, Baseline, Observed, Lift, Learning, Started, Closed</dt>
+        <dt>
+          For done rows: Result, Actual days, Return, Baseline, Observed, Lift, Learning, Started, Closed
+        </dt>
         <dd>
           Result (won, lost, inconclusive, stopped or invalid) and Actual days are required; Return (0–10) too
           unless the result is won or invalid. Learning: one statement per line, each becomes a learning the
@@ -164,7 +167,9 @@ function MeasurementColumns(props: { metrics: Metric[]; base: string }) {
         </div>
         <div>
           <h3>One column per metric</h3>
-          <pre class="csv-sample">{'Week,Activation rate,Invite conversion\n2026-W46,0.41,0.12\n2026-W47,0.43,0.13'}</pre>
+          <pre class="csv-sample">
+            {'Week,Activation rate,Invite conversion\n2026-W46,0.41,0.12\n2026-W47,0.43,0.13'}
+          </pre>
         </div>
       </div>
       <p class="small">

@@ -37,7 +37,11 @@ export function CsvTooLargeFragment(props: { limitBytes: number; slug?: string }
         <dd>A spreadsheet file (.xlsx) is much larger: save it as “CSV UTF-8” first.</dd>
       </dl>
       <p>
-        {props.slug ? <a href={`/w/${props.slug}/data`}>Back to Import &amp; export</a> : <a href="/">Back to your workspaces</a>}
+        {props.slug ? (
+          <a href={`/w/${props.slug}/data`}>Back to Import &amp; export</a>
+        ) : (
+          <a href="/">Back to your workspaces</a>
+        )}
       </p>
     </section>
   );
