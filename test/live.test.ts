@@ -117,6 +117,20 @@ describe('live', () => {
     expect(msg.id).toBe(String(await latestEventId(db, ws.id)));
   });
 
+  it('sends a new measurement to the North Star section only, with the tile showing it', async () => {
+    const { app, owner, editor, metric, subscribe, since } = await scenario();
+    const b = await subscribe(editor, await since());
+    const res = await as(app, owner).request(
+      `/w/acme/metrics/${metric.id}/measurements`,
+      form({ period: '2026-W47', value: '41.5' }),
+    );
+    expect(res.status).toBe(303);
+    const msg = await b.next(2000);
+    if (typeof msg === 'string') throw new Error(`no update: ${msg}`);
+    expect(parts(msg.data)).toEqual(['north-star']);
+    expect(msg.data).toContain('41.5');
+  });
+
   it('renders each member their own view: no forms for a viewer, your own score for an editor', async () => {
     const { db, ws, owner, editor, viewer, h, subscribe, since } = await scenario();
     await scoreAs(db, ws, h, editor.user, { impact: 3, confidence: 4, ease: 2 });
