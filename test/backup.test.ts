@@ -154,7 +154,7 @@ async function leversByName(db: Db, ws: Workspace) {
 }
 
 /** A multipart upload as the import form sends it. */
-function upload(content: string, fields: Record<string, string> = {}) {
+function upload(content: string | Uint8Array<ArrayBuffer>, fields: Record<string, string> = {}) {
   const body = new FormData();
   body.append('file', new File([content], 'acme-2026-11-22.lodestar.json', { type: 'application/json' }));
   for (const [k, v] of Object.entries(fields)) body.append(k, v);
@@ -373,6 +373,45 @@ describe('workspace backup', () => {
     const none = await as(app, me).request('/workspaces/import', upload(''));
     expect(none.status).toBe(422);
     expect(await none.text()).toContain('Choose the backup file');
+    expect(await rowCounts(db)).toEqual(counts);
+  });
+
+  it('refuses fields it does not know, values no form accepts, and text that is not UTF-8, writing nothing', async () => {
+    const db = await freshDb();
+    const { ws, owner } = await richWorkspace(db);
+    const file = await exportWorkspace(db, ws);
+    const me = await signIn(db, owner);
+    const app = appFor(db);
+    const counts = await rowCounts(db);
+
+    // A field this version does not know would be dropped without a word: it is named instead.
+    const extra = structuredClone(file) as WorkspaceBackup & { surprise?: unknown };
+    extra.surprise = { a: 1 };
+    (extra.metrics[0] as Record<string, unknown>).colour = 'red';
+    const res = await as(app, me).request('/workspaces/import', upload(JSON.stringify(extra)));
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('<code>surprise</code>');
+    expect(html).toContain('<code>metrics[0].colour</code>');
+    expect(html).toContain('is not a field of a Lodestar backup (format version 1)');
+    const api = await as(app, me).request('/api/v1/workspace-imports', json('POST', extra));
+    expect(api.status).toBe(422);
+    expect(Object.keys((await api.json()).error.fields).sort()).toEqual(['metrics[0].colour', 'surprise']);
+
+    // 1e300 imported would overflow the tree's correlation ("moved by the same amount every week").
+    const huge = structuredClone(file);
+    (huge.measurements[0] as { value: number }).value = 1e300;
+    const big = await as(app, me).request('/workspaces/import', upload(JSON.stringify(huge)));
+    expect(big.status).toBe(422);
+    expect(await big.text()).toContain('measurements[0].value</code>: must be a number from -1e15 to 1e15');
+
+    // The same file re-saved as Latin-1 (its accents and quotes become single bytes).
+    const latin1 = Uint8Array.from(JSON.stringify(file).replace(/[^\x20-\xff]/g, 'é'), (ch) =>
+      ch.charCodeAt(0),
+    );
+    const bytes = await as(app, me).request('/workspaces/import', upload(latin1));
+    expect(bytes.status).toBe(422);
+    expect(await bytes.text()).toContain('This file is not UTF-8 text');
     expect(await rowCounts(db)).toEqual(counts);
   });
 

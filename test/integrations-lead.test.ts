@@ -4,6 +4,7 @@ import { workspaceTrail } from '../src/audit/audit';
 import { describeEvent } from '../src/audit/describe';
 import { listMeasurements } from '../src/measurements/measurements';
 import { requireMetric, updateMetric } from '../src/metrics/metrics';
+import { createShareLink } from '../src/share/links';
 import { testApp } from './helpers';
 
 // The seams between issue 5's features and what was there before: import notices, the trail's words for
@@ -43,7 +44,7 @@ describe('issue 5 seams', () => {
     const { app, db, ws, activation } = await setup();
     const daily = await makeInput(db, ws, { name: 'Signups', cadence: 'day' });
     const lines = ['Metric,Period,Value'];
-    const start = Date.UTC(2024, 0, 1);
+    const start = Date.UTC(2023, 0, 1);
     for (let i = 0; i < 1200; i++)
       lines.push(`Signups,${new Date(start + i * 86_400_000).toISOString().slice(0, 10)},${i}`);
     const res = await app.request('/w/acme/import/measurements', pasted(`${lines.join('\n')}\n`));
@@ -88,5 +89,42 @@ describe('issue 5 seams', () => {
       }),
     ).rejects.toMatchObject({ fields: { cadence: expect.stringContaining('cannot change') } });
     expect((await requireMetric(db, ws, daily.id)).cadence).toBe('day');
+  });
+});
+
+describe('issue 5 edges', () => {
+  it('refuses a period that has not begun (a year off), everywhere values come in, and explains a decimal comma', async () => {
+    const { app, db, ws, activation, me } = await setup();
+    const token = me.token;
+    const res = await app.request(`/api/v1/workspaces/acme/metrics/${activation.id}/measurements`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        items: [
+          { period: '2027-W47', value: 1 },
+          { period: '2026-W46', value: '1,5' },
+        ],
+      }),
+    });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { error: { fields: Record<string, string> } };
+    expect(body.error.fields['items.0.period']).toMatch(/has not begun yet: check the year/);
+    expect(body.error.fields['items.1.value']).toMatch(/write decimals with a point \(1\.5\)/);
+    expect(await listMeasurements(db, ws, activation.id)).toHaveLength(0);
+    // Next week's values are accepted a day early (pipelines ahead of UTC), and this week's of course.
+    const now = Date.UTC(2026, 10, 22, 12);
+    await expect(measure(db, ws, activation, { '2026-W47': 1 }, 'api', now)).resolves.toBeDefined();
+    await expect(measure(db, ws, activation, { '2026-W48': 2 }, 'api', now)).resolves.toBeDefined();
+    await expect(measure(db, ws, activation, { '2026-W49': 3 }, 'api', now)).rejects.toMatchObject({
+      fields: { 'items.0.period': expect.stringContaining('2026-W47') },
+    });
+  });
+
+  it('a share link pasted with a trailing slash opens the digest, not the sign-in page', async () => {
+    const { app, db, ws } = await setup();
+    const { token } = await createShareLink(db, ws.id, { label: 'Execs', createdBy: null });
+    const res = await app.request(`/share/${token}/?week=2026-W46`, { headers: { cookie: '' } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/share/${token}?week=2026-W46`);
   });
 });

@@ -319,6 +319,39 @@ describe('measurements: metric page', () => {
     expect(await values(db, ws, m.id)).toEqual([['2026-W46', 0.41]]);
   });
 
+  it('puts the tile under a level-2 heading and moves focus to what a save or delete did', async () => {
+    const { app, db, ws, m } = await setup();
+    await measure(db, ws, m, { '2026-W46': 0.41, '2026-W47': 0.43 });
+    const page = await (await app.request(`/w/acme/metrics/${m.id}`)).text();
+    // h1 (the metric) → h2 (its tile, then "Over time"…): no level skipped for screen-reader navigation.
+    expect(page).toContain(`<h2 class="kpi-name" id="kpi-${m.id}-name">`);
+    expect(page).not.toContain('autofocus');
+
+    // A refused value: focus on the field to fix (htmx focuses an autofocus element it swaps in).
+    let html = await (
+      await app.request(
+        `/w/acme/metrics/${m.id}/measurements`,
+        form({ period: '2026-W47', value: 'x' }, htmx),
+      )
+    ).text();
+    expect(html.match(/autofocus/g)).toHaveLength(1);
+    expect(html).toMatch(/<input id="f-value"[^>]*autofocus=""/);
+    html = await (
+      await app.request(`/w/acme/metrics/${m.id}/measurements`, form({ period: 'soon', value: 'x' }, htmx))
+    ).text();
+    expect(html.match(/autofocus/g)).toHaveLength(1);
+    expect(html).toMatch(/<input id="f-period"[^>]*autofocus=""/);
+
+    // A delete takes its row and button away: focus goes to the notice, with and without htmx.
+    html = await (
+      await app.request(`/w/acme/metrics/${m.id}/measurements/2026-W47/delete`, form({}, htmx))
+    ).text();
+    expect(html).toMatch(/<p class="alert ok" role="status" tabindex="-1" autofocus="">Deleted the value/);
+    const res = await app.request(`/w/acme/metrics/${m.id}/measurements/2026-W46/delete`, form({}));
+    html = await (await app.request(res.headers.get('location') ?? '')).text();
+    expect(html).toMatch(/<p class="alert ok" role="status" tabindex="-1" autofocus="">Deleted the value/);
+  });
+
   it('records each save in the trail: "Recorded 2 values of …"', async () => {
     const { app, db, ws, m } = await setup();
     await recordMeasurements(
@@ -436,6 +469,20 @@ describe('measurements: quick grid', () => {
     const bad = await app.request('/w/acme/measurements?week=W46');
     expect(bad.status).toBe(422);
     expect(visible(await bad.text())).toContain('“W46” is not a period');
+    // A week that has not begun has nothing to measure (and 9999-W52 once took a daily metric to a 500).
+    for (const future of [addWeeks(week, 1), '9999-W52']) {
+      const ahead = await app.request(`/w/acme/measurements?week=${future}`);
+      expect(ahead.status, future).toBe(422);
+      const text = visible(await ahead.text());
+      expect(text).toContain(`${periodLabel(future, 'week')} has not begun yet`);
+      expect(text).toContain(`Values for ${periodLabel(week, 'week')}`);
+      const saved = await app.request(
+        '/w/acme/measurements',
+        form({ week: future, [`period_${m.id}`]: future, [`value_${m.id}`]: '0.5' }),
+      );
+      expect(saved.status, future).toBe(422);
+    }
+    expect(await values(db, ws, m.id)).toEqual([[earlier, 0.4]]);
   });
 
   it('refuses the whole form when one value is wrong, with the message beside it, and writes nothing', async () => {
@@ -462,6 +509,42 @@ describe('measurements: quick grid', () => {
     );
     // What was typed elsewhere is kept.
     expect(html).toContain(`value="121"`);
+    expect(await db.orm.select().from(measurements)).toEqual([]);
+  });
+
+  it('tabs from value to value, and after a refusal focuses the first value to fix, naming its metric', async () => {
+    const { app, db, ws, m, daily, nsm, week, today } = await gridSetup();
+    const page = await (await app.request('/w/acme/measurements')).text();
+    // The metric names between the inputs are not tab stops on the form (as in a spreadsheet)…
+    for (const id of [nsm.id, m.id, daily.id])
+      expect(page).toContain(`<a href="/w/acme/metrics/${id}" tabindex="-1">`);
+    expect(page).not.toContain('autofocus');
+    // …but they are for viewers, who have no inputs.
+    const viewer = as(appFor(db), await signIn(db, await makeMember(db, ws, 'viewer')));
+    const read = await (await viewer.request('/w/acme/measurements')).text();
+    expect(read).toContain(`<a href="/w/acme/metrics/${m.id}">`);
+    expect(read).not.toContain('tabindex');
+
+    const res = await app.request(
+      '/w/acme/measurements',
+      form({
+        week,
+        [`period_${nsm.id}`]: week,
+        [`value_${nsm.id}`]: '121',
+        [`period_${m.id}`]: week,
+        [`value_${m.id}`]: 'forty',
+        [`period_${daily.id}`]: today,
+        [`value_${daily.id}`]: '1,5',
+      }),
+    );
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html.match(/autofocus/g)).toHaveLength(1);
+    expect(html).toMatch(new RegExp(`id="f-value_${m.id}"[^>]*autofocus=""`));
+    // The summary above the table lists the problems without their rows: each names its metric.
+    const text = visible(html);
+    expect(text).toContain('Activation rate: “forty” is not a number.');
+    expect(text).toContain('Signups: “1,5” is not a number: write decimals with a point (1.5).');
     expect(await db.orm.select().from(measurements)).toEqual([]);
   });
 

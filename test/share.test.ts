@@ -17,7 +17,12 @@ import { sha256 } from '../src/accounts/sessions';
 import { addWeeks, isoWeek, weekBounds } from '../src/batches/weeks';
 import { setLearningStatus } from '../src/learnings/learnings';
 import { getNorthStar } from '../src/metrics/metrics';
-import { createShareLink, LAST_USED_RESOLUTION_MS, resolveShareLink } from '../src/share/links';
+import {
+  createShareLink,
+  LAST_USED_RESOLUTION_MS,
+  resolveShareLink,
+  revokeShareLink,
+} from '../src/share/links';
 import { appFor, as, form, freshDb, person, signIn } from './helpers';
 
 const HOUR = 3_600_000;
@@ -355,8 +360,29 @@ describe('the digest behind a share link', () => {
     const md = await res.text();
     expect(md).toContain('## Acme Growth: weekly digest');
     expect(md).toContain('Team templates on signup (Invite conversion): **won**, lift **+15%**');
+    // A rate moves in percentage points, as on the tiles ("+3 % (+15.0 %)" would read as two relative changes).
+    expect(md).toContain(`**Invite conversion**: 23 % in ${weeks().last} (+3 pp (+15.0\u00a0%), better)`);
     expect(md).not.toContain('Zebra');
     expect(md).not.toContain(token);
+  });
+
+  it('rounds a lift in the Markdown as the page does', async () => {
+    const { db, app, ws } = await setup();
+    const h = await makeHypothesis(db, ws, { title: 'Shorter invite form' });
+    await closeAs(
+      db,
+      ws,
+      h,
+      { outcome: 'inconclusive', baseline: 30, observed: 30.32 },
+      weeks().inside(weeks().last) + 3 * HOUR,
+    );
+    const token = await shareToken(db, ws);
+    const page = await (await as(app, 'anonymous').request(`/share/${token}?week=${weeks().last}`)).text();
+    const md = await (
+      await as(app, 'anonymous').request(`/share/${token}/digest.md?week=${weeks().last}`)
+    ).text();
+    expect(page).toContain('<td class="num">+1.1%</td>');
+    expect(md).toContain('Shorter invite form (Invite conversion): **inconclusive**, lift **+1.1%**');
   });
 
   it('lets owners preview the digest inside the app', async () => {
@@ -406,5 +432,27 @@ describe('share link bookkeeping', () => {
     await resolveShareLink(db, token, t0 + LAST_USED_RESOLUTION_MS);
     expect(await lastUsed()).toBe(t0 + LAST_USED_RESOLUTION_MS);
     expect(await resolveShareLink(db, `${token.slice(0, 42)}x`)).toBeUndefined();
+  });
+
+  it('shows owners when each link was created, last opened and revoked, to the minute, in the workspace’s zone', async () => {
+    const { db, app, ws, owner } = await setup();
+    const { link, token } = await createShareLink(
+      db,
+      ws.id,
+      { label: 'For the board', createdBy: owner.user.id },
+      Date.parse('2026-11-19T23:30:00Z'),
+    );
+    await db.client.execute({
+      sql: "update workspaces set time_zone = 'Europe/Paris' where id = ?",
+      args: [ws.id],
+    });
+    await resolveShareLink(db, token, Date.parse('2026-11-20T07:05:00Z'));
+    let html = await (await as(app, owner).request('/w/acme/settings/share')).text();
+    // Created 23:30 UTC is already the next day in Paris.
+    expect(html).toContain('2026-11-20 00:30 GMT+1<span class="muted"> by Olivia Owner</span>');
+    expect(html).toContain('<td>2026-11-20 08:05 GMT+1</td>');
+    await revokeShareLink(db, ws.id, link.id, Date.parse('2026-11-21T09:00:00Z'));
+    html = await (await as(app, owner).request('/w/acme/settings/share')).text();
+    expect(html).toContain('on 2026-11-21 10:00 GMT+1');
   });
 });

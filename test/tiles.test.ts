@@ -9,12 +9,13 @@ import {
   moveTo,
 } from '../db/factories';
 import type { Metric } from '../db/schema';
+import type { ChartExperiment } from '../src/measurements/annotations';
 import { experimentsForMetric } from '../src/measurements/annotations';
 import type { SeriesPoint } from '../src/measurements/measurements';
 import { loadTiles, SPARK_PERIODS, tileOf } from '../src/measurements/tiles';
 import { getNorthStar } from '../src/metrics/metrics';
 import { fmtPct, fmtValue, KpiTile, Sparkline, sparkLabel } from '../views/components/kpi-tile';
-import { ExperimentLifts, MetricChart, niceTicks, placeExperiments } from '../views/metrics/chart';
+import { ExperimentLifts, MetricChart, niceTicks, placeExperiments, stackBars } from '../views/metrics/chart';
 import { as, htmx, signIn, testApp } from './helpers';
 
 const metric = (over: Partial<Metric> = {}): Metric => ({
@@ -261,12 +262,17 @@ describe('metric chart', () => {
       ['Tour', null, null],
     ]);
     const placed = placeExperiments(experiments, 'week', 'UTC');
-    expect(placed.map((e) => [e.startPeriod, e.endPeriod, e.lane])).toEqual([
-      ['2026-W45', '2026-W47', 0],
-      ['2026-W46', null, 1],
+    expect(placed.map((e) => [e.startPeriod, e.endPeriod])).toEqual([
+      ['2026-W45', '2026-W47'],
+      ['2026-W46', null],
     ]);
     const series = pts({ '2026-W44': 38, '2026-W45': 40, '2026-W46': 41, '2026-W47': 42, '2026-W48': 43 });
     const html = await render(MetricChart({ metric: m, series, experiments, timeZone: 'UTC', slug: 'acme' }));
+    // They overlap (W46–W47): the running one is drawn a row lower.
+    expect(html.match(/class="mc-bar" x="[\d.]+" y="(\d+)"/g)?.map((b) => b.split('y=')[1])).toEqual([
+      '"364"',
+      '"394"',
+    ]);
     expect(html).toContain(`<a href="/w/acme/hypotheses/${won.id}"`);
     expect(html).toContain(`<a href="/w/acme/hypotheses/${running.id}"`);
     expect(html).toContain(`#${won.id} Checklist: won, W45–W47; lift +5% (expected +5%)`);
@@ -279,6 +285,92 @@ describe('metric chart', () => {
     );
     expect(lifts).toContain(`#${won.id} Checklist 2 Nov 2026 – 18 Nov 2026 ✓ won +5% +5% 40 → 42 %`);
     expect(lifts).toContain(`#${running.id} Tour 10 Nov 2026 – now ▸ running +5% —`);
+  });
+
+  it('stacks bars so that neither bars nor their labels overlap, and keeps labels inside the plot', () => {
+    // Labels are estimated at 10.5 units a character ("#193 ✓": 6 → 63), starting 6 into the bar.
+    const cases: [string, { x1: number; x2: number; label: string }[], [number, number][]][] = [
+      [
+        'back-to-back experiments long enough for their labels share a row',
+        [
+          { x1: 100, x2: 198, label: '#2 ✓' },
+          { x1: 200, x2: 298, label: '#5 ✓' },
+        ],
+        [
+          [0, 106],
+          [0, 206],
+        ],
+      ],
+      [
+        'a short bar’s label runs past its end: the next bar under it goes a row down, a later one back up',
+        [
+          { x1: 100, x2: 110, label: '#193 ✓' }, // occupies 100..175 (106 + 63 + 6)
+          { x1: 120, x2: 130, label: '#194 ✗' },
+          { x1: 180, x2: 190, label: '#195 ~' },
+        ],
+        [
+          [0, 106],
+          [1, 126],
+          [0, 186],
+        ],
+      ],
+      [
+        'a label that would run off the right edge (936) ends there',
+        [{ x1: 920, x2: 934, label: '#215 ✗' }],
+        [[0, 873]],
+      ],
+    ];
+    for (const [why, spans, expected] of cases)
+      expect(
+        stackBars(spans, 936).map((b) => [b.lane, b.labelX]),
+        why,
+      ).toEqual(expected);
+  });
+
+  it('shows an experiment’s detail on hover and keyboard focus, and the year on an axis spanning years', async () => {
+    const m = metric();
+    const at = (iso: string) => Date.parse(iso);
+    const experiment = (id: number, over: Partial<ChartExperiment>): ChartExperiment => ({
+      id,
+      title: `Experiment ${id}`,
+      status: 'done',
+      result: 'won',
+      startedAt: at('2025-12-15T10:00:00Z'),
+      closedAt: at('2025-12-16T10:00:00Z'),
+      lift: 4,
+      expectedLift: 5,
+      baseline: null,
+      observed: null,
+      ...over,
+    });
+    const series = pts({ '2025-W50': 30, '2025-W51': 31, '2025-W52': 31.5, '2026-W01': 32, '2026-W02': 33 });
+    const html = await render(
+      MetricChart({
+        metric: m,
+        series,
+        experiments: [experiment(7, {}), experiment(8, { result: 'lost', title: 'Tour '.repeat(40).trim() })],
+        timeZone: 'UTC',
+        slug: 'acme',
+      }),
+    );
+    // A tooltip (<title>) shows on hover only; the same line is drawn for focus too (CSS shows it).
+    expect(html).toMatch(
+      /<g class="mc-tip" aria-hidden="true">[\s\S]*?#7 Experiment 7: won, W51–W51; lift \+4% \(expected \+5%\)<\/text>/,
+    );
+    // A long title is cut to fit the chart's width in that line (the <title> keeps it whole).
+    const tip =
+      /<text class="mc-tip-text"[^>]*>(#8 Tour[^<]*…: lost, W51–W51; lift \+4% \(expected \+5%\))<\/text>/.exec(
+        html,
+      )?.[1];
+    expect(tip?.length).toBeLessThanOrEqual(97);
+    expect(html).toContain(`<title>#8 ${'Tour '.repeat(40).trim()}: lost`);
+    // Two bars in the same week: their labels would collide, so the second goes a row down.
+    expect(html.match(/class="mc-label" x="[\d.]+" y="(\d+)"/g)?.map((l) => l.split('y=')[1])).toEqual([
+      '"380"',
+      '"410"',
+    ]);
+    const axis = text(html);
+    expect(axis).toContain('W50 ’25 W51 W52 W01 ’26 W02');
   });
 
   it('teaches what to do when there is nothing to draw', async () => {

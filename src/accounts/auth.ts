@@ -61,7 +61,7 @@ export function clientAddress(c: Context, trustProxy = false): string {
 
 // Pages anyone may open without signing in.
 // A share link's digest (and its Markdown) is for stakeholders without an account: the token is the key.
-const PUBLIC_PAGES = [/^\/login$/, /^\/setup$/, /^\/invite\/[^/]+$/, /^\/share\/[^/]+(?:\/[^/]+)?$/];
+const PUBLIC_PAGES = [/^\/login$/, /^\/setup$/, /^\/invite\/[^/]+$/, /^\/share\/[^/]+(?:\/[^/]*)?$/];
 
 const LOCAL = 'http://lodestar.invalid';
 

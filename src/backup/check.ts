@@ -64,10 +64,34 @@ export function backupProblems(raw: unknown): { file?: WorkspaceBackup; problems
   const parsed = WorkspaceBackup.safeParse(raw);
   if (!parsed.success)
     return {
-      problems: parsed.error.issues.map((i) => ({ path: pathText(i.path), message: i.message })),
+      problems: parsed.error.issues.flatMap((i) =>
+        i.code === 'unrecognized_keys'
+          ? i.keys.map((key) => ({ path: pathText([...i.path, key]), message: UNKNOWN_FIELD }))
+          : [{ path: pathText(i.path), message: i.message }],
+      ),
     };
   const problems = referenceProblems(parsed.data);
   return problems.length ? { problems } : { file: parsed.data, problems };
+}
+
+const UNKNOWN_FIELD = `is not a field of a Lodestar backup (format version ${BACKUP_VERSION}): the file was changed after it was exported, or made by other software. Remove it and import again (importing would drop it).`;
+
+/**
+ * An uploaded file's bytes as text, or the 422 that says it is not UTF-8 (Lodestar writes backups as UTF-8;
+ * a file re-saved by an editor as Latin-1 or UTF-16 would otherwise import with its accents turned into "�").
+ */
+export function decodeBackup(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw backupRefused([
+      {
+        path: 'file',
+        message:
+          'This file is not UTF-8 text, as Lodestar writes backups: it was probably opened and saved again in another encoding. Download the backup again (or save it as UTF-8), then import it.',
+      },
+    ]);
+  }
 }
 
 /** An upload's text as JSON (a byte-order mark is allowed), or the 422 that says it is not JSON. */

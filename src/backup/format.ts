@@ -13,6 +13,7 @@ import {
   STATUSES,
 } from '../../db/schema';
 import { EMAIL_MAX, NAME_MAX } from '../accounts/schemas';
+import { MEASUREMENT_VALUE_MAX } from '../measurements/measurements';
 import { ICE_MAX, ICE_MIN } from '../scoring/scores';
 import { SLUG_MAX, slugPattern } from '../workspaces/schemas';
 
@@ -33,6 +34,8 @@ export const NOT_INCLUDED = [
   'Passwords, sessions and API tokens: each server keeps its own accounts.',
 ];
 
+// Every record is a strict object: a field this version does not know is refused by name rather than dropped
+// without a word (an import must not lose what the file holds; a newer format has a higher version).
 // Generous caps: the file is checked for shape, ranges and references (what the database and the pages
 // rely on), while each form's own wording rules stay with the forms that made the records.
 const SHORT = 200;
@@ -78,7 +81,7 @@ function validTimeZone(tz: string): boolean {
 /** A recorded change's before/after: any JSON object (ids inside are refs, see refs.ts). */
 const Snapshot = z.record(z.string(), z.unknown(), { error: want('an object or null') }).nullable();
 
-export const BackupWorkspace = z.object({
+export const BackupWorkspace = z.strictObject({
   slug: z
     .string({ error: want('text') })
     .max(SLUG_MAX, { error: `must be at most ${SLUG_MAX} characters` })
@@ -90,7 +93,7 @@ export const BackupWorkspace = z.object({
 });
 
 /** Someone who can sign in (matched by email on import), with their role here. */
-export const BackupMember = z.object({
+export const BackupMember = z.strictObject({
   ref,
   email,
   name: name(NAME_MAX),
@@ -99,9 +102,9 @@ export const BackupMember = z.object({
 });
 
 /** Someone who left, whose scores on closed experiments are kept (and so must come along). */
-export const BackupFormerMember = z.object({ ref, email, name: name(NAME_MAX) });
+export const BackupFormerMember = z.strictObject({ ref, email, name: name(NAME_MAX) });
 
-export const BackupMetric = z.object({
+export const BackupMetric = z.strictObject({
   ref,
   kind: oneOf(METRIC_KINDS),
   name: name(SHORT),
@@ -115,7 +118,10 @@ export const BackupMetric = z.object({
   checklist: z
     .record(
       text(SHORT),
-      z.object({ pass: z.boolean({ error: want('true, false or null') }).nullable(), note: text(LONG) }),
+      z.strictObject({
+        pass: z.boolean({ error: want('true, false or null') }).nullable(),
+        note: text(LONG),
+      }),
       { error: want('an object or null') },
     )
     .nullable(),
@@ -125,16 +131,20 @@ export const BackupMetric = z.object({
   updatedAt: time,
 });
 
-export const BackupMeasurement = z.object({
+export const BackupMeasurement = z.strictObject({
   metric: ref,
   period: text(10),
-  value: num,
+  // As everywhere values come in: beyond this they are typing accidents, and their squares overflow the
+  // correlation on the tree.
+  value: num
+    .min(-MEASUREMENT_VALUE_MAX, { error: 'must be a number from -1e15 to 1e15' })
+    .max(MEASUREMENT_VALUE_MAX, { error: 'must be a number from -1e15 to 1e15' }),
   source: oneOf(MEASUREMENT_SOURCES),
   createdAt: time,
   updatedAt: time,
 });
 
-export const BackupBatch = z.object({
+export const BackupBatch = z.strictObject({
   ref,
   week: text(8),
   capacityDays: num.min(0, { error: 'must be 0 or more' }),
@@ -144,7 +154,7 @@ export const BackupBatch = z.object({
   updatedAt: time,
 });
 
-export const BackupLearning = z.object({
+export const BackupLearning = z.strictObject({
   ref,
   metric: optRef,
   statement: name(LONG),
@@ -154,7 +164,7 @@ export const BackupLearning = z.object({
   updatedAt: time,
 });
 
-export const BackupHypothesis = z.object({
+export const BackupHypothesis = z.strictObject({
   ref,
   metric: ref,
   parent: optRef,
@@ -188,9 +198,9 @@ export const BackupHypothesis = z.object({
   updatedAt: time,
 });
 
-export const BackupTag = z.object({ hypothesis: ref, tag: name(SHORT) });
+export const BackupTag = z.strictObject({ hypothesis: ref, tag: name(SHORT) });
 
-export const BackupLink = z.object({
+export const BackupLink = z.strictObject({
   hypothesis: ref,
   learning: ref,
   relation: oneOf(RELATIONS),
@@ -201,7 +211,7 @@ const score = whole
   .min(ICE_MIN, { error: `must be from ${ICE_MIN} to ${ICE_MAX}` })
   .max(ICE_MAX, { error: `must be from ${ICE_MIN} to ${ICE_MAX}` });
 
-export const BackupMemberScore = z.object({
+export const BackupMemberScore = z.strictObject({
   hypothesis: ref,
   member: email,
   impact: score,
@@ -217,7 +227,7 @@ export const BackupMemberScore = z.object({
  * member or former member in this file, or null (the command line, the system, someone else: actorName
  * keeps the name either way).
  */
-export const BackupAuditEvent = z.object({
+export const BackupAuditEvent = z.strictObject({
   entity: oneOf(AUDIT_ENTITIES),
   ref: optRef,
   action: name(60),
@@ -231,7 +241,7 @@ export type BackupAuditEvent = z.output<typeof BackupAuditEvent>;
 
 const list = <T extends z.ZodType>(item: T) => z.array(item, { error: want('a list') });
 
-export const WorkspaceBackup = z.object({
+export const WorkspaceBackup = z.strictObject({
   format: z.literal(BACKUP_FORMAT),
   version: z.literal(BACKUP_VERSION),
   exportedAt: time,

@@ -10,7 +10,7 @@ import { type AppEnv, BACKUP_LIMIT_BYTES, type Deps } from '../env';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { periodOf } from '../measurements/periods';
 import { readForm } from '../validation';
-import { parseBackupJson } from './check';
+import { decodeBackup, parseBackupJson } from './check';
 import { exportWorkspace } from './export';
 import { backupFilename } from './format';
 import { importWorkspace } from './import';
@@ -25,9 +25,9 @@ export function requireServerOwner(c: Context<AppEnv>) {
   return user;
 }
 
-type Upload = { size: number; text(): Promise<string> };
+type Upload = { size: number; arrayBuffer(): Promise<ArrayBuffer> };
 const isUpload = (v: unknown): v is Upload =>
-  typeof v === 'object' && v !== null && 'size' in v && typeof (v as Upload).text === 'function';
+  typeof v === 'object' && v !== null && 'size' in v && typeof (v as Upload).arrayBuffer === 'function';
 
 export function backupRoutes(deps: Deps) {
   const { db } = deps;
@@ -62,7 +62,7 @@ export function backupRoutes(deps: Deps) {
           { file: 'Choose the backup file to import: the .lodestar.json file a workspace owner downloaded.' },
           'Nothing was imported: no file was chosen.',
         );
-      const raw = parseBackupJson(await upload.text());
+      const raw = parseBackupJson(decodeBackup(new Uint8Array(await upload.arrayBuffer())));
       const result = await importWorkspace(db, raw, {
         owner: user,
         slug: values.slug,

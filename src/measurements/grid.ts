@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client';
 import type { Cadence, Metric, Workspace } from '../../db/schema';
+import { weekLabel } from '../batches/weeks';
 import { listMetrics } from '../metrics/metrics';
 import { valuesForPeriods } from './measurements';
 import { addPeriods, parsePeriod, periodBounds, periodOf } from './periods';
@@ -30,8 +31,9 @@ export function gridPeriod(cadence: Cadence, week: string, now: number, timeZone
 }
 
 /**
- * The `?week=` of the grid: an ISO week ("2026-W46", "2026w46") or any date in it. Blank → this week;
- * anything else → an error to show.
+ * The `?week=` of the grid: an ISO week ("2026-W46", "2026w46") or any date in it, up to this week. Blank →
+ * this week; anything else, or a week that has not begun (nothing to measure yet; "9999-W52" would also
+ * take its daily metrics past the year 9999), → this week with an error to show.
  */
 export function gridWeek(
   raw: string | undefined,
@@ -42,6 +44,11 @@ export function gridWeek(
   if (raw === undefined || raw.trim() === '') return { week: current };
   const parsed = parsePeriod(raw, 'week');
   if ('error' in parsed) return { week: current, error: `${parsed.error} Showing this week instead.` };
+  if (parsed.period > current)
+    return {
+      week: current,
+      error: `${weekLabel(parsed.period)} has not begun yet: there is nothing to measure. Showing this week instead.`,
+    };
   return { week: parsed.period };
 }
 

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import {
+  type Cadence,
   type Measurement,
   type MeasurementSource,
   type Metric,
@@ -10,7 +11,9 @@ import {
 } from '../../db/schema';
 import { recordChange } from '../audit/audit';
 import { type FieldErrors, NotFoundError, ValidationError } from '../errors';
-import { parsePeriod } from './periods';
+import { parsePeriod, periodBounds, periodOf } from './periods';
+
+const DAY_MS = 86_400_000;
 
 /** One API call (or one CSV file) carries at most this many values. */
 export const MEASUREMENTS_MAX_ITEMS = 1000;
@@ -60,19 +63,51 @@ export function parseValue(raw: unknown, opts: { decimalComma?: boolean } = {}):
  * Checks every item of every group before anything is written: the periods of each metric's cadence, numbers,
  * and no period twice for one metric. Errors are keyed `<prefix><index>.period|value` in the order given.
  */
+/** "1,5" reads as a decimal comma (a thousands comma takes three digits after it): say how to write it. */
+function explained(value: number | { error: string }, raw: unknown): number | { error: string } {
+  if (typeof value === 'number' || typeof raw !== 'string') return value;
+  const text = raw.trim();
+  return /^-?\d+,(\d{1,2}|\d{4,})$/.test(text)
+    ? { error: `“${text}” is not a number: write decimals with a point (${text.replace(',', '.')}).` }
+    : value;
+}
+
+/**
+ * A period that has not begun yet is a typo (a year off), not a forecast: stored, it would stand as the
+ * metric's latest value until someone deleted it. A day's grace lets pipelines in zones ahead of UTC through.
+ */
+export function futurePeriodError(
+  raw: string,
+  period: string,
+  cadence: Cadence,
+  now: number,
+): string | undefined {
+  if (periodBounds(period, cadence, 'UTC').start <= now + DAY_MS) return undefined;
+  return `“${raw.trim()}” has not begun yet: check the year (this is ${periodOf(now, cadence, 'UTC')}).`;
+}
+
 export function validateGroups(
   groups: MeasurementGroup[],
-  opts: { keyOf?: (groupIndex: number, itemIndex: number) => string; decimalComma?: boolean } = {},
+  opts: {
+    keyOf?: (groupIndex: number, itemIndex: number) => string;
+    decimalComma?: boolean;
+    now?: number;
+  } = {},
 ): { groups: { metric: Metric; items: { period: string; value: number }[] }[]; errors: FieldErrors } {
   const errors: FieldErrors = {};
+  const now = opts.now ?? Date.now();
   const keyOf = opts.keyOf ?? ((g, i) => (groups.length === 1 ? `items.${i}` : `groups.${g}.items.${i}`));
   const out = groups.map((group, g) => {
     const seen = new Map<string, number>();
     const items: { period: string; value: number }[] = [];
     group.items.forEach((item, i) => {
       const key = keyOf(g, i);
-      const period = parsePeriod(String(item.period ?? ''), group.metric.cadence);
-      const value = parseValue(item.value, opts);
+      const raw = String(item.period ?? '');
+      const parsed = parsePeriod(raw, group.metric.cadence);
+      const future =
+        'period' in parsed ? futurePeriodError(raw, parsed.period, group.metric.cadence, now) : undefined;
+      const period = future ? { error: future } : parsed;
+      const value = explained(parseValue(item.value, opts), item.value);
       if ('error' in period) errors[`${key}.period`] = period.error;
       if (typeof value !== 'number') errors[`${key}.value`] = value.error;
       if ('error' in period || typeof value !== 'number') return;

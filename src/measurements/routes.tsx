@@ -95,11 +95,14 @@ export function measurementRoutes({ db }: Deps) {
       return c.redirect(`/w/${ws.slug}/measurements?${q}`, 303);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
-      // Errors come keyed value_<id>.period|value: both belong beside the value input (the period is hidden).
+      // Errors come keyed value_<id>.period|value: both belong beside the value input (the period is hidden),
+      // and name the metric, since the summary above the table lists them without their rows.
+      const names = new Map(rows.map((r) => [valueField(r.metric.id), r.metric.name]));
       const fields: FieldErrors = {};
       for (const [k, v] of Object.entries(e.fields)) {
         const key = k.replace(/\.(period|value)$/, '');
-        fields[key] = fields[key] ? `${fields[key]} ${v}` : v;
+        const name = names.get(key);
+        fields[key] = fields[key] ? `${fields[key]} ${v}` : name ? `${name}: ${v}` : v;
       }
       const form = { values: body, errors: fields };
       return c.html(<GridPage {...(await gridProps(ws, week, { form }))} />, 422);

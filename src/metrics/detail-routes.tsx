@@ -112,6 +112,7 @@ export function metricDetailRoutes({ db, origin }: Deps) {
       props.notice = {
         tone: 'ok',
         message: `Deleted the value for ${periodLabel(deleted, metric.cadence)}${was === undefined ? '' : ` (was ${exactValue(was)})`}.`,
+        focus: true,
       };
     return answer(c, props);
   });
@@ -167,6 +168,7 @@ export function metricDetailRoutes({ db, origin }: Deps) {
     const notice = {
       tone: 'ok' as const,
       message: `Deleted the value for ${periodLabel(period, metric.cadence)} (was ${exactValue(before)}).`,
+      focus: true,
     };
     return answer(c, await detailProps(c, ws, fresh, { notice }));
   });

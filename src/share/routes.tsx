@@ -100,6 +100,13 @@ export function shareRoutes(deps: Deps) {
     );
   });
 
+  // A link pasted with a trailing slash ("…/share/abc/") still opens the digest (and keeps its week).
+  app.get('/share/:token/', (c) => {
+    const week = c.req.query('week');
+    const to = `/share/${encodeURIComponent(c.req.param('token'))}`;
+    return c.redirect(week ? `${to}?week=${encodeURIComponent(week)}` : to, 303);
+  });
+
   app.get('/share/:token/digest.md', async (c) => {
     const found = await resolveShareLink(db, c.req.param('token'));
     if (!found) return c.html(<ShareNotFound />, 404);

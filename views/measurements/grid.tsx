@@ -47,7 +47,7 @@ function WeekNav(props: { ws: MemberWorkspace; week: string; currentWeek: string
   );
 }
 
-function ValueCell(props: { row: GridRow; form: FormState }) {
+function ValueCell(props: { row: GridRow; form: FormState; first: boolean }) {
   const { row, form } = props;
   const m = row.metric;
   const name = valueField(m.id);
@@ -71,6 +71,8 @@ function ValueCell(props: { row: GridRow; form: FormState }) {
         placeholder={row.previous === undefined ? '' : exactValue(row.previous)}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
+        // After a refused save the page comes back with focus on the first value to fix.
+        autofocus={props.first ? true : undefined}
       />
       {m.unit ? <span class="grid-unit"> {m.unit}</span> : null}
       {error ? (
@@ -84,6 +86,7 @@ function ValueCell(props: { row: GridRow; form: FormState }) {
 
 function GridTable(props: { ws: MemberWorkspace; rows: GridRow[]; form: FormState; editor: boolean }) {
   const base = `/w/${props.ws.slug}`;
+  const firstError = props.rows.find((r) => props.form.errors[valueField(r.metric.id)])?.metric.id;
   return (
     <table class="table grid-table">
       <caption class="sr-only">One value per metric; the previous period's value for reference</caption>
@@ -105,7 +108,11 @@ function GridTable(props: { ws: MemberWorkspace; rows: GridRow[]; form: FormStat
           return (
             <tr>
               <th scope="row">
-                <a href={`${base}/metrics/${m.id}`}>{m.name}</a>
+                {/* On the form, Tab goes from value to value (as in a spreadsheet), not through the names;
+                    each metric's page stays a click away, and reachable from the Metrics page by keyboard. */}
+                <a href={`${base}/metrics/${m.id}`} tabindex={props.editor ? -1 : undefined}>
+                  {m.name}
+                </a>
                 {m.kind === 'north_star' ? <span class="badge">North Star</span> : null}
               </th>
               <td>
@@ -113,7 +120,7 @@ function GridTable(props: { ws: MemberWorkspace; rows: GridRow[]; form: FormStat
                 {m.cadence === 'day' ? <span class="muted small"> (daily)</span> : null}
               </td>
               {props.editor ? (
-                <ValueCell row={row} form={props.form} />
+                <ValueCell row={row} form={props.form} first={m.id === firstError} />
               ) : (
                 <td class="num">{withUnit(row.stored, m.unit)}</td>
               )}

@@ -58,6 +58,7 @@ export function ValueForm(props: { ws: MemberWorkspace; metric: Metric; form: Fo
           state={form}
           required
           maxLength={20}
+          autofocus={Boolean(form.errors.period)}
           hint={`${periodHint(metric.cadence)}; a ${periodWord(metric.cadence)} already measured is replaced.`}
         />
         <Input
@@ -66,7 +67,7 @@ export function ValueForm(props: { ws: MemberWorkspace; metric: Metric; form: Fo
           state={form}
           required
           maxLength={40}
-          placeholder="0.43"
+          autofocus={Boolean(form.errors.value) && !form.errors.period}
           hint="A number, e.g. 0.43 or 1,234.5."
         />
       </div>

@@ -2,80 +2,43 @@ import type { Metric } from '../../db/schema';
 import { dayLabel } from '../../src/batches/weeks';
 import type { ChartExperiment } from '../../src/measurements/annotations';
 import type { SeriesPoint } from '../../src/measurements/measurements';
-import { periodLabel, periodOf, periodsBetween, shortPeriodLabel } from '../../src/measurements/periods';
+import { periodLabel, periodOf, periodsBetween } from '../../src/measurements/periods';
 import { fmtLift } from '../components/badges';
 import { DataTable } from '../components/charts';
 import { fmtValue } from '../components/kpi-tile';
+import {
+  axisLabel,
+  CHART_MAX_PERIODS,
+  detail,
+  fitted,
+  LANE_H,
+  M,
+  niceTicks,
+  PLOT_H,
+  PLOT_W,
+  placeExperiments,
+  r2,
+  stackBars,
+  TIP_H,
+  W,
+} from './chart-layout';
 import { MARK, outcomeWord, toneOf } from './outcome-marks';
 
+export {
+  type BarSpan,
+  CHART_MAX_PERIODS,
+  niceTicks,
+  type PlacedExperiment,
+  placeExperiments,
+  type StackedBar,
+  stackBars,
+} from './chart-layout';
 export { ExperimentLifts } from './experiment-lifts';
 
 // A metric over time, annotated with the experiments aimed at it: the line of its values, and under the axis
 // one bar per experiment from the period it started to the one it closed in, coloured and marked by outcome.
 // Server-rendered SVG (hover or focus a marker for its detail; each is a link to the experiment), plus the
 // same facts as tables.
-
-const W = 960;
-const M = { top: 20, right: 24, bottom: 44, left: 76 };
-const PLOT_W = W - M.left - M.right;
-const PLOT_H = 300;
-const LANE_H = 30;
-/** A chart wider than this many periods shows only the latest ones (the tables keep everything). */
-export const CHART_MAX_PERIODS = 370;
-
-const r2 = (n: number) => Math.round(n * 100) / 100;
-
-/** Round tick values covering [min, max] (about `count` of them). */
-export function niceTicks(min: number, max: number, count = 5): number[] {
-  if (min === max) {
-    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
-    return niceTicks(min - pad, max + pad, count);
-  }
-  const raw = (max - min) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((s) => s * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step)
-    out.push(Math.round(v / step) * step);
-  if ((out.at(-1) ?? max) < max) out.push((out.at(-1) ?? max) + step);
-  return out.map((v) => Number(v.toPrecision(12)));
-}
-
-export type PlacedExperiment = ChartExperiment & {
-  startPeriod: string;
-  /** The period it closed in (null while running). */
-  endPeriod: string | null;
-  lane: number;
-};
-
-/** Each experiment's periods, and a lane so overlapping ones sit on separate rows. */
-export function placeExperiments(
-  experiments: ChartExperiment[],
-  cadence: Metric['cadence'],
-  timeZone: string,
-): PlacedExperiment[] {
-  const laneEnds: string[] = [];
-  return experiments.map((e) => {
-    const startPeriod = periodOf(e.startedAt, cadence, timeZone);
-    const endPeriod = e.closedAt == null ? null : periodOf(e.closedAt, cadence, timeZone);
-    let lane = laneEnds.findIndex((end) => end < startPeriod);
-    if (lane === -1) lane = laneEnds.length;
-    // A running experiment holds its lane to the end of the chart.
-    laneEnds[lane] = endPeriod ?? '9999';
-    return { ...e, startPeriod, endPeriod, lane };
-  });
-}
-
-const runs = (e: PlacedExperiment, cadence: Metric['cadence']) =>
-  `${shortPeriodLabel(e.startPeriod, cadence)}–${e.endPeriod ? shortPeriodLabel(e.endPeriod, cadence) : 'now'}`;
-
-function detail(e: PlacedExperiment, cadence: Metric['cadence']): string {
-  const lifts =
-    e.lift != null || e.expectedLift != null
-      ? `; lift ${fmtLift(e.lift)} (expected ${fmtLift(e.expectedLift)})`
-      : '';
-  return `#${e.id} ${e.title}: ${outcomeWord(e)}, ${runs(e, cadence)}${lifts}`;
-}
 
 /** The chart itself (an SVG with its own title and description). */
 export function MetricChart(props: {
@@ -117,10 +80,23 @@ export function MetricChart(props: {
   const hi = ticks.at(-1) ?? 1;
   const y = (v: number) => r2(M.top + PLOT_H - ((v - lo) / (hi - lo || 1)) * PLOT_H);
   const axisY = M.top + PLOT_H;
-  const lanes = placed.length ? Math.max(...placed.map((e) => e.lane)) + 1 : 0;
+  // The bars inside the chart's periods (an experiment older than the first period starts at the left edge).
+  const shown = placed.filter((e) => e.startPeriod <= last && (e.endPeriod ?? last) >= first);
+  const bars = shown.map((e) => {
+    const s = slot.get(e.startPeriod) ?? 0;
+    const end = slot.get(e.endPeriod ?? last) ?? n - 1;
+    const x1 = r2(x(s) - sw / 2 + 1);
+    const x2 = r2(x(end) + sw / 2 - 1);
+    return { e, x1, x2, label: `#${e.id} ${MARK[toneOf(e)]}` };
+  });
+  const stacked = stackBars(bars);
+  const lanes = stacked.length ? Math.max(...stacked.map((b) => b.lane)) + 1 : 0;
   const lanesTop = axisY + M.bottom;
   const H = lanesTop + lanes * LANE_H + 8;
   const labelEvery = Math.max(1, Math.ceil(n / 12));
+  // Over more than one year "W02" alone is ambiguous: the first label and each new year's first carry it.
+  const severalYears = first.slice(0, 4) !== last.slice(0, 4);
+  let labelledYear = '';
 
   let d = '';
   let prev = -2;
@@ -169,13 +145,16 @@ export function MetricChart(props: {
         {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG <g> is not focusable; this is drawing, the <desc> and the tables carry its facts */}
         <g class="axis x-axis" aria-hidden="true">
           <line class="baseline" x1={M.left} x2={W - M.right} y1={axisY} y2={axisY} />
-          {periods.map((p, i) =>
-            (n - 1 - i) % labelEvery === 0 ? (
+          {periods.map((p, i) => {
+            if ((n - 1 - i) % labelEvery !== 0) return null;
+            const withYear = severalYears && p.slice(0, 4) !== labelledYear;
+            labelledYear = p.slice(0, 4);
+            return (
               <text x={x(i)} y={axisY + 26} text-anchor="middle">
-                {shortPeriodLabel(p, m.cadence)}
+                {axisLabel(p, m.cadence, withYear)}
               </text>
-            ) : null,
-          )}
+            );
+          })}
         </g>
         {/* The experiments' spans behind the line, so the eye can read what moved while each ran. */}
         {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG <g> is not focusable; this is drawing, the <desc> and the tables carry its facts */}
@@ -210,15 +189,8 @@ export function MetricChart(props: {
           })}
         </g>
         <g class="mc-experiments">
-          {placed.map((e) => {
-            // Clipped to the chart: an experiment older than its first period starts at the left edge.
-            if (e.startPeriod > last || (e.endPeriod ?? last) < first) return null;
-            const s = slot.get(e.startPeriod) ?? 0;
-            const end = slot.get(e.endPeriod ?? last) ?? n - 1;
-            const top = lanesTop + e.lane * LANE_H;
-            const x1 = r2(x(s) - sw / 2 + 1);
-            const x2 = r2(x(end) + sw / 2 - 1);
-            const label = `#${e.id} ${MARK[toneOf(e)]}`;
+          {bars.map(({ e, x1, x2, label }, k) => {
+            const top = lanesTop + (stacked[k]?.lane ?? 0) * LANE_H;
             return (
               <a href={`/w/${slug}/hypotheses/${e.id}`} class={`mc-exp mc-tone-${toneOf(e)}`}>
                 <title>{detail(e, m.cadence)}</title>
@@ -230,9 +202,18 @@ export function MetricChart(props: {
                   height={LANE_H - 8}
                   rx="4"
                 />
-                <text class="mc-label" x={r2(x1 + 6)} y={top + LANE_H - 14}>
+                <text class="mc-label" x={stacked[k]?.labelX ?? x1 + 6} y={top + LANE_H - 14}>
                   {label}
                 </text>
+                {/* The detail, shown on hover and on keyboard focus (a tooltip shows on hover only), over the
+                    time axis's labels just above the bars. */}
+                {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: an SVG <g> is not focusable; the link's <title> names it */}
+                <g class="mc-tip" aria-hidden="true">
+                  <rect class="mc-tip-bg" x={M.left} y={axisY + 6} width={PLOT_W} height={TIP_H} rx="4" />
+                  <text class="mc-tip-text" x={M.left + 10} y={axisY + 26}>
+                    {fitted(e, m.cadence, PLOT_W - 20)}
+                  </text>
+                </g>
               </a>
             );
           })}

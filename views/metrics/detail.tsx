@@ -13,7 +13,12 @@ import { ExperimentLifts, MetricChart } from './chart';
 // One metric's page: what it is, where it stands (its tile), its values over time annotated with the
 // experiments aimed at it, those experiments' lifts, and its values to add, replace or delete.
 
-export type Notice = { tone: 'ok' | 'warn' | 'error'; message: string };
+export type Notice = {
+  tone: 'ok' | 'warn' | 'error';
+  message: string;
+  /** Move focus to the notice (after a delete, whose row and button are gone). */
+  focus?: boolean;
+};
 
 export type MetricDetailProps = {
   ws: MemberWorkspace;
@@ -70,10 +75,19 @@ export function MetricBody(props: MetricDetailProps) {
   const rows = newestFirst.slice(0, props.shown);
   return (
     <div id="metric-body" class="metric-body stack">
-      <Banner tone={props.notice?.tone ?? 'ok'} message={props.notice?.message} />
+      {props.notice?.focus ? (
+        // The deleted row took the focused button with it: focus lands on what happened instead of the top of
+        // the page (htmx focuses an autofocus element it swaps in; a page load does too).
+        <p class={`alert ${props.notice.tone}`} role="status" tabindex={-1} autofocus>
+          {props.notice.message}
+        </p>
+      ) : (
+        <Banner tone={props.notice?.tone ?? 'ok'} message={props.notice?.message} />
+      )}
       <div class="metric-top">
         <KpiTile
           tile={props.tile}
+          level={2}
           large={metric.kind === 'north_star'}
           eyebrow={metric.kind === 'north_star' ? 'North Star' : 'Latest value'}
           addHref={editor ? '#f-value' : undefined}

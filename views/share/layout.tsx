@@ -29,7 +29,8 @@ export function ShareLayout(props: { title: string; children: Child }) {
           <header class="top">
             <nav aria-label="Lodestar">
               <span class="brand">✦ Lodestar</span>
-              <span class="muted">Read-only digest</span>
+              {/* The app's header style for the workspace's name: .muted is too dark on the dark header. */}
+              <span class="ws-name">Read-only digest</span>
             </nav>
           </header>
           <main id="main">{props.children}</main>

@@ -2,16 +2,20 @@ import { escapeMarkdown } from '../../src/batches/markdown';
 import { weekLabel } from '../../src/batches/weeks';
 import type { Tile } from '../../src/measurements/tiles';
 import type { Digest } from '../../src/share/digest';
+import { fmtLift } from '../components/badges';
 import { fmtDelta, fmtPct, fmtValue } from '../components/kpi-tile';
 
 // The digest as Markdown, to paste into an email or a chat: the same facts as the page, every piece of
 // user text made inert (a title cannot become a link or a heading).
 
-const lift = (n: number | null) => (n == null ? null : `lift **${n > 0 ? '+' : ''}${fmtValue(n)}%**`);
+// Rounded as the page rounds it, so the text and the page never disagree.
+const lift = (n: number | null) => (n == null ? null : `lift **${fmtLift(n)}**`);
 
 function tileLine(t: Tile): string {
   const m = t.metric;
   const unit = m.unit ? ` ${escapeMarkdown(m.unit)}` : '';
+  // A rate moves in percentage points (as on the tiles): "−0.1 % (−0.3 %)" would read as two relative changes.
+  const deltaUnit = m.unit === '%' ? ' pp' : unit;
   const name = `**${escapeMarkdown(m.name)}**`;
   if (!t.latest)
     return m.currentValue == null
@@ -22,7 +26,7 @@ function tileLine(t: Tile): string {
       ? 'no previous value to compare with'
       : t.delta === 0
         ? 'unchanged'
-        : `${fmtDelta(t.delta)}${unit}${t.pct == null ? '' : ` (${fmtPct(t.pct)})`}, ${t.better ? 'better' : 'worse'}`;
+        : `${fmtDelta(t.delta)}${deltaUnit}${t.pct == null ? '' : ` (${fmtPct(t.pct)})`}, ${t.better ? 'better' : 'worse'}`;
   return `${name}: ${fmtValue(t.latest.value)}${unit} in ${t.latest.period} (${change})`;
 }
 

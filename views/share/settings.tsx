@@ -1,7 +1,8 @@
 import type { MemberWorkspace } from '../../src/accounts/members';
+import { fmtDateTime } from '../../src/audit/format';
 import type { ShareLinkRow } from '../../src/share/links';
 import { SHARE_LABEL_MAX } from '../../src/share/schemas';
-import { Banner, fmtDate } from '../components/badges';
+import { Banner } from '../components/badges';
 import { ErrorSummary, type FormState, Input } from '../components/form';
 import { Layout } from '../layout';
 
@@ -139,16 +140,25 @@ function ShareLinkList(props: ShareSettingsProps) {
           <tr class={l.revokedAt == null ? undefined : 'revoked'}>
             <td>{l.label || <span class="muted">(no label)</span>}</td>
             <td>
-              {fmtDate(l.createdAt)}
+              {fmtDateTime(l.createdAt, ws.timeZone)}
               {l.createdByName ? <span class="muted"> by {l.createdByName}</span> : null}
             </td>
-            <td>{l.lastUsedAt == null ? <span class="muted">Never</span> : fmtDate(l.lastUsedAt)}</td>
+            {/* To the minute, in the team's zone (as created and revoked): "opened this morning" is what tells a
+                live link from a dead one. */}
+            <td>
+              {l.lastUsedAt == null ? (
+                <span class="muted">Never</span>
+              ) : (
+                fmtDateTime(l.lastUsedAt, ws.timeZone)
+              )}
+            </td>
             <td>
               {l.revokedAt == null ? (
                 <span class="pill invite-pending">Active</span>
               ) : (
                 <>
-                  <span class="pill">Revoked</span> <span class="muted">on {fmtDate(l.revokedAt)}</span>
+                  <span class="pill">Revoked</span>{' '}
+                  <span class="muted">on {fmtDateTime(l.revokedAt, ws.timeZone)}</span>
                 </>
               )}
             </td>
