@@ -1,4 +1,4 @@
-import { and, asc, type Column, eq, gt, inArray, isNotNull, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, type Column, eq, gt, isNotNull, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
   auditEvents,
@@ -6,7 +6,6 @@ import {
   batches,
   type Hypothesis,
   hypotheses,
-  hypothesisLearnings,
   type LearningStatus,
   learnings,
   metrics,
@@ -14,6 +13,7 @@ import {
   type Relation,
   type Workspace,
 } from '../../db/schema';
+import { learningLinksOf } from '../learnings/learnings';
 import { type BatchLoad, batchItems, batchLoad } from './batches';
 
 // The meeting summary: what a week's meeting covered, to read afterwards or paste into the team's chat.
@@ -121,28 +121,11 @@ async function closedIn(db: Db, ws: Workspace, w: SummaryWindow): Promise<Closed
     )
     .orderBy(asc(hypotheses.closedAt), asc(hypotheses.id));
   if (rows.length === 0) return [];
-  const links = await db.orm
-    .select({
-      hypothesisId: hypothesisLearnings.hypothesisId,
-      id: learnings.id,
-      statement: learnings.statement,
-      relation: hypothesisLearnings.relation,
-    })
-    .from(hypothesisLearnings)
-    .innerJoin(learnings, eq(learnings.id, hypothesisLearnings.learningId))
-    .where(
-      and(
-        eq(hypothesisLearnings.workspaceId, ws.id),
-        inArray(
-          hypothesisLearnings.hypothesisId,
-          rows.map((r) => r.id),
-        ),
-      ),
-    )
-    .orderBy(asc(learnings.id));
-  const byHypothesis = new Map<number, SummaryLearningLink[]>();
-  for (const { hypothesisId, ...link } of links)
-    byHypothesis.set(hypothesisId, [...(byHypothesis.get(hypothesisId) ?? []), link]);
+  const byHypothesis = await learningLinksOf(
+    db,
+    ws,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     ...r,
     result: r.result as Outcome,

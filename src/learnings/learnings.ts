@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
   hypotheses,
@@ -7,6 +7,7 @@ import {
   type LearningStatus,
   learnings,
   metrics,
+  type Relation,
   type Workspace,
 } from '../../db/schema';
 import { recordChange, snapshot } from '../audit/audit';
@@ -134,6 +135,35 @@ export async function getLearning(
 }
 
 /** The learnings an experiment produced, supports or contradicts. */
+/** The learnings each of these experiments produced or bore on, by experiment, oldest learning first. */
+export async function learningLinksOf(
+  db: Db,
+  ws: Workspace,
+  hypothesisIds: number[],
+): Promise<Map<number, { id: number; statement: string; relation: Relation }[]>> {
+  const out = new Map<number, { id: number; statement: string; relation: Relation }[]>();
+  if (!hypothesisIds.length) return out;
+  const links = await db.orm
+    .select({
+      hypothesisId: hypothesisLearnings.hypothesisId,
+      id: learnings.id,
+      statement: learnings.statement,
+      relation: hypothesisLearnings.relation,
+    })
+    .from(hypothesisLearnings)
+    .innerJoin(learnings, eq(learnings.id, hypothesisLearnings.learningId))
+    .where(
+      and(
+        eq(hypothesisLearnings.workspaceId, ws.id),
+        inArray(hypothesisLearnings.hypothesisId, hypothesisIds),
+      ),
+    )
+    .orderBy(asc(learnings.id));
+  for (const { hypothesisId, ...link } of links)
+    out.set(hypothesisId, [...(out.get(hypothesisId) ?? []), link]);
+  return out;
+}
+
 export async function learningsOfHypothesis(db: Db, ws: Workspace, hypothesisId: number) {
   return db.orm
     .select({

@@ -4,7 +4,6 @@ import {
   auditEvents,
   batches,
   hypotheses,
-  hypothesisLearnings,
   type LearningStatus,
   learnings,
   metrics,
@@ -13,6 +12,7 @@ import {
   type Workspace,
 } from '../../db/schema';
 import { isoWeek, weekBounds } from '../batches/weeks';
+import { learningLinksOf } from '../learnings/learnings';
 import type { Tile } from '../measurements/tiles';
 import { type DigestInput, treeAsOf } from './tree';
 import { type DigestWeek, defaultWeek, neighbours } from './weeks';
@@ -111,27 +111,11 @@ async function resultsIn(db: Db, ws: Workspace, start: number, end: number): Pro
     )
     .orderBy(asc(hypotheses.closedAt), asc(hypotheses.id));
   if (!rows.length) return [];
-  const links = await db.orm
-    .select({
-      hypothesisId: hypothesisLearnings.hypothesisId,
-      statement: learnings.statement,
-      relation: hypothesisLearnings.relation,
-    })
-    .from(hypothesisLearnings)
-    .innerJoin(learnings, eq(learnings.id, hypothesisLearnings.learningId))
-    .where(
-      and(
-        eq(hypothesisLearnings.workspaceId, ws.id),
-        inArray(
-          hypothesisLearnings.hypothesisId,
-          rows.map((r) => r.id),
-        ),
-      ),
-    )
-    .orderBy(asc(learnings.id));
-  const byHypothesis = new Map<number, DigestResult['learnings']>();
-  for (const { hypothesisId, ...link } of links)
-    byHypothesis.set(hypothesisId, [...(byHypothesis.get(hypothesisId) ?? []), link]);
+  const byHypothesis = await learningLinksOf(
+    db,
+    ws,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     ...r,
     result: r.result as Outcome,
