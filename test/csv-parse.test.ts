@@ -19,6 +19,9 @@ describe('csv file reading', () => {
     // "Café" in Latin-1 on the third line: é is the single byte 0xE9.
     const latin1 = decodeCsvBytes(bytes('Title,Metric\nA,B\nCaf', [0xe9], ',B\n'));
     expect('error' in latin1 && latin1.error).toMatch(/not UTF-8 text: row 3 .*CSV UTF-8/);
+    // Named by the spreadsheet's row: the two-line cell above it is one row.
+    const below = decodeCsvBytes(bytes('Title,Learning\r\nA,"one\r\ntwo"\r\nCaf', [0xe9], ',x\r\n'));
+    expect('error' in below && below.error).toMatch(/not UTF-8 text: row 3 /);
     const utf16 = decodeCsvBytes(bytes([0xff, 0xfe], [0x54, 0, 0x69, 0]));
     expect('error' in utf16 && utf16.error).toMatch(/UTF-16.*CSV UTF-8/);
     const xlsx = decodeCsvBytes(bytes([0x50, 0x4b, 0x03, 0x04], 'rest'));
@@ -40,25 +43,38 @@ describe('csv file reading', () => {
       expect(detectDelimiter(`${header}\nx`), header).toEqual(other ? { delimiter, other } : { delimiter });
   });
 
-  it('reads rows with their line numbers, skipping blank rows and counting quoted line breaks', () => {
-    const t = readCsv('\uFEFFTitle,Metric\r\nA,B\r\n,\r\n\r\n"two\r\nlines",C\nD,E\n');
+  it('numbers rows as a spreadsheet does: blank rows count, a cell’s line breaks stay in its row', () => {
+    const t = readCsv('\uFEFFTitle,Metric\r\nA,B\r\n,\r\n\r\n"two\r\nlines",C\nD,E\n"3\n\nlines",F\nG,H\n');
     expect(t.headers).toEqual(['Title', 'Metric']);
     expect(t.rows).toEqual([
       { line: 2, cells: ['A', 'B'] },
       { line: 5, cells: ['two\nlines', 'C'] },
-      { line: 7, cells: ['D', 'E'] },
+      { line: 6, cells: ['D', 'E'] },
+      { line: 7, cells: ['3\n\nlines', 'F'] },
+      { line: 8, cells: ['G', 'H'] },
     ]);
     expect(errors(t)).toEqual([]);
     expect(t.findings.map((f) => f.message)).toContain('Columns are separated by commas.');
   });
 
   it('reports ragged rows and broken quotes by row, and never guesses which cell moved', () => {
-    const t = readCsv('a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n"x"y,1,2\n13,14,15\n');
+    const t = readCsv(
+      'a,b,c\n1,2,3\n4,5\n"multi\nline",7,8\n9,10,11,12\n"x\ny",1\n13,14,15\n"open,1,2\n16,17,18\n',
+    );
     const [ragged, quote] = errors(t);
-    expect(ragged).toMatch(/^Rows 3 and 5 have more or fewer cells than the header’s 3/);
-    // The broken quote swallows the next row too: both are named, and nothing is imported.
-    expect(quote).toMatch(/^Rows 6 and 7: a quote/);
-    expect(t.rows.map((r) => r.line)).toEqual([2, 4]);
+    // Rows as the spreadsheet numbers them, each named once (a ragged row's own line breaks included).
+    expect(ragged).toMatch(/^Rows 3, 5 and 6 have more or fewer cells than the header’s 3/);
+    // The open quote swallows the rest of the file: the row it starts on is named, and nothing is imported.
+    expect(quote).toMatch(/^Row 8: a value starts with a quote \(.\) that is never closed/);
+    expect(t.rows.map((r) => r.line)).toEqual([2, 4, 7]);
+  });
+
+  it('reads a quote inside a cell that does not start with one as text, as spreadsheets copy it', () => {
+    const t = readCsv('Title\tMetric\nRename "Boards" to "Projects"\tActivation\n"Quoted" first\tX\n');
+    expect(errors(t)).toEqual([]);
+    expect(t.rows.map((r) => r.cells[0])).toEqual(['Rename "Boards" to "Projects"', '"Quoted" first']);
+    // Each row named once, even when one row trips the reader more than once.
+    expect(errors(readCsv('a,b\n"x"y"z,1,2\n3,4\n'))).toHaveLength(1);
   });
 
   it('reports an empty file, a header without rows, a file over the row limit, and an unknown separator', () => {
@@ -112,6 +128,14 @@ describe('csv header mapping', () => {
       '“Title” is ignored: “Idea” already gives the title.',
       'This column is not read and will be ignored: “Notes”.',
     ]);
+  });
+
+  it('reads the estimate columns spreadsheets name with their unit or an abbreviation', () => {
+    const headers = ['Person-days (est.)', 'Est. days', 'Effort (days)', 'Estimate (days)', 'Days (est.)'];
+    for (const header of headers)
+      expect(mapHeaders([header], hypothesisSpecs).mapped, header).toEqual([
+        { header, label: 'Person-days' },
+      ]);
   });
 });
 

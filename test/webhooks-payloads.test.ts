@@ -25,13 +25,13 @@ describe('webhook payloads', () => {
   it('masks URLs down to their host and route', () => {
     const table: [string, string][] = [
       [SLACK, 'https://hooks.slack.com/services/T0…/…'],
-      [
-        'https://discord.com/api/webhooks/1234567890/AbCdEfToken',
-        'https://discord.com/api/webhooks/1234567890/Ab…',
-      ],
+      ['https://discord.com/api/webhooks/1234567890/AbCdEfToken', 'https://discord.com/api/webhooks/12…/…'],
+      // A short, lower-case secret is still a secret: only a route's known words are shown whole.
+      ['https://hooks.zapier.com/hooks/catch/123456/abcdef/', 'https://hooks.zapier.com/hooks/catch/12…/…'],
+      ['https://example.com/abc123', 'https://example.com/ab…'],
       ['http://127.0.0.1:8080/hook', 'http://127.0.0.1:8080/hook'],
       ['https://example.com/Xy9SECRETtoken', 'https://example.com/Xy…'],
-      ['https://example.com/in?token=abc', 'https://example.com/in?…'],
+      ['https://example.com/in?token=abc', 'https://example.com/in…?…'],
       ['https://example.com', 'https://example.com'],
     ];
     for (const [url, masked] of table) expect(maskUrl(url), url).toBe(masked);

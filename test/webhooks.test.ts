@@ -134,8 +134,8 @@ describe('webhook settings', () => {
       ],
       [{ url: SLACK }, 'Choose at least one event to send.'],
       [
-        { url: SLACK, events: ['experiment.deleted'] },
-        'Events are experiment.closed, batch.started, meeting.summary.',
+        { url: SLACK, events: ['experiment.closed', 'experiment.deleted'] },
+        'Choose among the events listed: Experiment closed, Batch started, Meeting summary ready.',
       ],
       [
         { url: '', events: ALL_EVENTS },
@@ -158,9 +158,14 @@ describe('webhook settings', () => {
     for (const [fields, message] of cases) {
       const res = await app.request('/w/acme/settings/webhooks', form({ label: 'Typed label', ...fields }));
       expect(res.status, message).toBe(422);
-      const text = visible(await res.text());
+      const html = await res.text();
+      const text = visible(html);
       expect(text, message).toContain('Not added: please fix the highlighted fields.');
-      expect(text, message).toContain(message);
+      // Beside its field, not only in the summary at the top.
+      const besideFields = [...html.matchAll(/class="field-error"[^>]*>([^<]*)</g)].map((m) =>
+        visible(m[1] ?? ''),
+      );
+      expect(besideFields, message).toContain(message);
     }
     // What was typed comes back (the ticked events too), so nothing has to be typed again.
     const again = await app.request(

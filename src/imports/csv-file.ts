@@ -56,7 +56,12 @@ function decodeUtf8(bytes: Uint8Array): { text: string } | { error: string } {
     // Where it went wrong, so the person can see which accent or symbol it is.
     const loose = new TextDecoder('utf-8').decode(bytes);
     const at = loose.indexOf('\uFFFD');
-    const line = loose.slice(0, at).split('\n').length;
+    // The row as the spreadsheet numbers it (a cell's line breaks stay in its row); the file's line otherwise.
+    const table = readCsv(loose);
+    const line = table.headers.some((h) => h.includes('\uFFFD'))
+      ? 1
+      : (table.rows.find((r) => r.cells.some((cell) => cell.includes('\uFFFD')))?.line ??
+        loose.slice(0, at).split(/\r\n?|\n/).length);
     return {
       error:
         `This file is not UTF-8 text: row ${line} has a character saved in another encoding (often an ` +
@@ -123,6 +128,20 @@ export function listLines(lines: number[], max = 12): string {
   return lines.length > 1 ? `${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}` : shown;
 }
 
+/** A cell quoted in a message or shown in a preview, cut short: a 1 MB cell would otherwise fill the page. */
+export function clip(text: string, max = 120): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** “A”, “B” … and 12 more: the names a message lists, each clipped, at most `max` of them. */
+export function quoteList(names: string[], max = 12): string {
+  const shown = names
+    .slice(0, max)
+    .map((n) => `“${clip(n, 60)}”`)
+    .join(', ');
+  return names.length > max ? `${shown} … and ${(names.length - max).toLocaleString('en')} more` : shown;
+}
+
 /** How many data rows, for messages. */
 const rowsWord = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'row' : 'rows'}`;
 
@@ -156,7 +175,11 @@ export function readCsv(input: string): CsvTable {
     });
     return empty(delimiter);
   }
-  const broken: { line: number; kind: 'length' | 'quote' }[] = [];
+  // Each event in file order: a record read (where it ends, how many line breaks its quoted cells hold) or a
+  // record skipped for an error, so that both can be numbered as a spreadsheet numbers its rows.
+  const events: { end: number; breaks: number; kind: 'record' | 'length' | 'quote' }[] = [];
+  const breaksIn = (record: string[] | undefined) =>
+    (record ?? []).reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {
@@ -164,11 +187,16 @@ export function readCsv(input: string): CsvTable {
       info: true,
       skip_empty_lines: true,
       relax_column_count: false,
+      // A quote inside a cell that does not start with one (`Rename "Boards"`) is text: spreadsheets copy
+      // such cells without quoting them. A quoted cell must still close its quote.
+      relax_quotes: true,
       skip_records_with_error: true,
       on_skip: (err) => {
         if (!err) return undefined;
-        broken.push({
-          line: typeof err.lines === 'number' ? err.lines : 0,
+        const record = (err as { record?: unknown }).record;
+        events.push({
+          end: typeof err.lines === 'number' ? err.lines : 0,
+          breaks: Array.isArray(record) ? breaksIn(record.map(String)) : 0,
           kind: err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' ? 'length' : 'quote',
         });
         return undefined;
@@ -183,15 +211,31 @@ export function readCsv(input: string): CsvTable {
     });
     return empty(delimiter);
   }
+  // A spreadsheet shows a cell's line breaks inside one row: a record's row is the line it starts on, less
+  // the line breaks inside the quoted cells of the records above it. A blank line is a (blank) row.
+  for (const { record, info } of records)
+    events.push({ end: info.lines, breaks: breaksIn(record), kind: 'record' });
+  const broken: { line: number; kind: 'length' | 'quote' }[] = [];
+  const rowOfRecord: number[] = [];
+  let breaksAbove = 0;
+  let previousEnd = 0;
+  for (const ev of events.sort((a, b) => a.end - b.end)) {
+    // A quote left open runs on to the end of the file: it started right after the record above.
+    const start = ev.kind === 'quote' ? Math.min(ev.end - ev.breaks, previousEnd + 1) : ev.end - ev.breaks;
+    const row = start - breaksAbove;
+    breaksAbove += ev.kind === 'quote' ? 0 : ev.breaks;
+    previousEnd = ev.end;
+    if (ev.kind === 'record') rowOfRecord.push(row);
+    else if (!broken.some((b) => b.line === row && b.kind === ev.kind))
+      broken.push({ line: row, kind: ev.kind });
+  }
   const [head, ...body] = records;
   const headers = (head?.record ?? []).map((h) => h.trim());
   const rows: CsvRow[] = [];
-  for (const { record, info } of body) {
-    if (record.every((cell) => cell.trim() === '')) continue;
-    // info.lines is where the record ends; a quoted line break inside a cell starts it earlier.
-    const breaks = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
-    rows.push({ line: info.lines - breaks, cells: record });
-  }
+  body.forEach(({ record, info }, i) => {
+    if (record.every((cell) => cell.trim() === '')) return;
+    rows.push({ line: rowOfRecord[i + 1] ?? info.lines, cells: record });
+  });
 
   findings.push({ tone: 'info', message: `Columns are separated by ${DELIMITER_NAMES[delimiter]}.` });
   const ragged = broken.filter((b) => b.kind === 'length').map((b) => b.line);
@@ -209,8 +253,9 @@ export function readCsv(input: string): CsvTable {
     findings.push({
       tone: 'error',
       message:
-        `${quotes.length === 1 ? 'Row' : 'Rows'} ${listLines(quotes)}: a quote (") is not closed, or text follows ` +
-        'a closing quote. Put quotes around the whole value and double any quote inside it ("say ""hi""").',
+        `${quotes.length === 1 ? 'Row' : 'Rows'} ${listLines(quotes)}: a value starts with a quote (") that is ` +
+        'never closed, so everything after it reads as one cell. Put quotes around the whole value and double ' +
+        'any quote inside it ("say ""hi"""), or remove the quote.',
     });
   if (!headers.length || headers.every((h) => h === ''))
     findings.push({ tone: 'error', message: 'The first row must name the columns; it is blank.' });

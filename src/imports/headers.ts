@@ -1,4 +1,4 @@
-import type { Finding } from './csv-file';
+import { clip, type Finding, quoteList } from './csv-file';
 
 // Which column is which: spreadsheets name the same thing many ways ("Idea", "Expected outcome",
 // "Person-days (est.)"), so headers are compared without case, spaces or punctuation, against each field's
@@ -65,7 +65,7 @@ export function mapHeaders<F extends string>(
       if (first !== undefined) {
         findings.push({
           tone: 'warn',
-          message: `“${header}” is ignored: “${first}” already gives the ${spec.label.toLowerCase()}.`,
+          message: `“${clip(header, 60)}” is ignored: “${clip(first, 60)}” already gives the ${spec.label.toLowerCase()}.`,
         });
         return;
       }
@@ -75,13 +75,13 @@ export function mapHeaders<F extends string>(
       return;
     }
     const why = ignoredBy.get(key);
-    if (why) findings.push({ tone: 'info', message: `“${header}” is not read: ${why}` });
+    if (why) findings.push({ tone: 'info', message: `“${clip(header, 60)}” is not read: ${why}` });
     else unknown.push(header);
   });
   if (unknown.length)
     findings.push({
       tone: 'warn',
-      message: `${unknown.length === 1 ? 'This column is' : 'These columns are'} not read and will be ignored: ${unknown.map((u) => `“${u}”`).join(', ')}.`,
+      message: `${unknown.length === 1 ? 'This column is' : 'These columns are'} not read and will be ignored: ${quoteList(unknown)}.`,
     });
   return { columns, mapped, unknown, findings };
 }

@@ -1,6 +1,5 @@
 import type { IceMode, Metric, Outcome } from '../../db/schema';
 import { HypothesisInput } from '../hypotheses/schemas';
-import { parseValue } from '../measurements/measurements';
 import { fieldErrors } from '../validation';
 import { type CsvTable, cellText, type Finding, hasErrors, listLines } from './csv-file';
 import { cellOf, type HeaderMap, mapHeaders } from './headers';
@@ -13,6 +12,7 @@ import {
   type ImportStatus,
   settleScores,
 } from './hypothesis-columns';
+import { readNumber } from './numbers';
 
 // Checking a hypotheses CSV row by row against the same zod schemas as the form and the close, so an import
 // can store nothing the form would refuse. Pure: the caller passes the workspace's metrics and titles.
@@ -123,14 +123,15 @@ function checkRow(
   const num = (f: HypothesisField, label: string): number | undefined => {
     const t = cell(f);
     if (t === '') return undefined;
-    const v = parseValue(t, { decimalComma: ctx.decimalComma });
+    const v = readNumber(t, { decimalComma: ctx.decimalComma });
     if (typeof v === 'number') return v;
     bad.add(f);
     errors.push(`${label}: ${v.error}`);
     return undefined;
   };
 
-  const title = cell('title');
+  // A title is one line (the form's field is): a cell's line breaks become spaces.
+  const title = cell('title').replace(/\s+/g, ' ');
   const metric = resolveMetric(cell('metric'), ctx.metrics, errors);
   const preview: HypothesisPreviewRow = {
     line,
@@ -209,6 +210,11 @@ function checkRow(
     warnings.push(`${labels}: read only for done rows, so ignored for a ${status} one.`);
   }
   if (status === 'running' || status === 'done') {
+    // A backlog of past experiments often comes without dates: each would then count as closed this week.
+    if (status === 'done' && cell('closed') === '')
+      warnings.push(
+        'No Closed date: it counts as closed today, so it shows among this week’s results and in the next meeting summary. Give the date it closed if it is older.',
+      );
     const dates = readDates(cell('started'), status === 'done' ? cell('closed') : '', ctx, errors);
     if (value) Object.assign(value, dates);
   } else if (status && cell('started') !== '') warnings.push(`Started: ignored for a ${status} row.`);

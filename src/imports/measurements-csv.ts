@@ -1,8 +1,9 @@
 import type { Metric } from '../../db/schema';
-import { CSV_MEASUREMENTS_MAX, parseValue } from '../measurements/measurements';
+import { CSV_MEASUREMENTS_MAX, futurePeriodError } from '../measurements/measurements';
 import { parsePeriod, periodHint } from '../measurements/periods';
-import { type CsvTable, cellText, type Finding, hasErrors } from './csv-file';
+import { type CsvTable, cellText, clip, type Finding, hasErrors, quoteList } from './csv-file';
 import { type ColumnSpec, mapHeaders, normaliseHeader } from './headers';
+import { readNumber } from './numbers';
 
 // A measurements CSV in either shape a spreadsheet has: long (one row per metric and period: Metric, Period,
 // Value — what Lodestar exports) or wide (a period column and one column per metric, named as the metric).
@@ -22,6 +23,9 @@ const EXPORT_ONLY = [
     why: 'Lodestar’s export writes it; the metric’s own cadence decides how periods are read.',
   },
 ];
+
+/** 11/22/2026, 22.11.2026, 22-11-26: a date in a spreadsheet's local form. */
+const LOCAL_DATE = /^\d{1,2}[./-]\d{1,2}[./-](\d{2}|\d{4})$/;
 
 /** One value to record, as the preview lists it. */
 export type MeasurementPreviewItem = {
@@ -53,10 +57,14 @@ export type MeasurementsCheck = {
 const names = (metrics: Metric[]) =>
   metrics.map((m) => `“${m.name}”`).join(', ') || 'none yet: add them on the Metrics page';
 
-export function checkMeasurementsCsv(
-  table: CsvTable,
-  ctx: { metrics: Metric[]; decimalComma: boolean },
-): MeasurementsCheck {
+type MeasurementContext = {
+  metrics: Metric[];
+  decimalComma: boolean;
+  /** Now, for refusing a period that has not begun (as recording the values would). */
+  now?: number;
+};
+
+export function checkMeasurementsCsv(table: CsvTable, ctx: MeasurementContext): MeasurementsCheck {
   const active = ctx.metrics.filter((m) => m.archivedAt == null);
   const hasData = (i: number) => table.rows.some((r) => (r.cells[i] ?? '').trim() !== '');
   const long = mapHeaders(table.headers, MEASUREMENT_COLUMNS, EXPORT_ONLY, hasData);
@@ -121,7 +129,7 @@ export function checkMeasurementsCsv(
     if (unknown.length)
       base.findings.push({
         tone: 'warn',
-        message: `${unknown.length === 1 ? 'This column does' : 'These columns do'} not name a metric and ${unknown.length === 1 ? 'is' : 'are'} ignored: ${unknown.map((u) => `“${u}”`).join(', ')}. Metrics here: ${names(active)}.`,
+        message: `${unknown.length === 1 ? 'This column does' : 'These columns do'} not name a metric and ${unknown.length === 1 ? 'is' : 'are'} ignored: ${quoteList(unknown)}. Metrics here: ${names(active)}.`,
       });
     if (!columns.length) {
       base.findings.push({
@@ -145,6 +153,18 @@ export function checkMeasurementsCsv(
         ? 'Read as one row per metric and period (Metric, Period, Value).'
         : 'Read as one row per period with a column per metric.',
   });
+  // Spreadsheets save dates in their locale's form (11/22/2026, 22.11.2026), which cannot be read safely
+  // (is 11/12 the 11th of December or the 12th of November?): one line says how to fix the whole column.
+  const localDates = items.filter((i) => i.period === undefined && LOCAL_DATE.test(i.raw));
+  if (localDates.length)
+    base.findings.push({
+      tone: 'warn',
+      message:
+        `${localDates.length === 1 ? 'A period is' : `${localDates.length.toLocaleString('en')} periods are`} ` +
+        `written as a local date (like ${clip(localDates[0]?.raw ?? '', 20)}), which could be read two ways. ` +
+        'In the spreadsheet, format the period column as yyyy-mm-dd (a custom date format), or write ISO weeks ' +
+        'like 2026-W47, and save the file again.',
+    });
   if (!items.length)
     base.findings.push({
       tone: 'error',
@@ -166,7 +186,7 @@ function item(
   metricName: string,
   periodRaw: string | undefined,
   valueRaw: string | undefined,
-  ctx: { metrics: Metric[]; decimalComma: boolean },
+  ctx: MeasurementContext,
   long: boolean,
 ): MeasurementPreviewItem {
   const errors: string[] = [];
@@ -184,9 +204,14 @@ function item(
     out.metric = metric.name;
     const period = parsePeriod(raw, metric.cadence);
     if ('error' in period) errors.push(period.error);
-    else out.period = period.period;
+    else {
+      out.period = period.period;
+      // Said at the preview: the confirm would refuse it (a period that has not begun is a typo, not a forecast).
+      const future = futurePeriodError(raw, period.period, metric.cadence, ctx.now ?? Date.now());
+      if (future) errors.push(future);
+    }
   } else if (raw === '') errors.push(`The period is missing: use ${periodHint('week')}.`);
-  const value = parseValue(long ? cellText(valueRaw) : (valueRaw ?? '').trim(), {
+  const value = readNumber(long ? cellText(valueRaw) : (valueRaw ?? '').trim(), {
     decimalComma: ctx.decimalComma,
   });
   if (typeof value === 'number') out.value = value;

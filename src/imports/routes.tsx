@@ -126,7 +126,11 @@ export function importRoutes({ db, csvLimitBytes = CSV_LIMIT_BYTES }: Deps) {
     const metrics = await listMetrics(db, ws, { includeArchived: true });
     const table = readCsv(text);
     return withSizeCheck(
-      checkMeasurementsCsv(table, { metrics, decimalComma: table.delimiter === ';' }),
+      checkMeasurementsCsv(table, {
+        metrics,
+        decimalComma: table.delimiter === ';',
+        now: Date.now(),
+      }),
       text,
     );
   }

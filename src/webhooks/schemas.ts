@@ -56,8 +56,16 @@ export const webhookUrl = z
 const events = z.preprocess(
   (v) => (v == null || v === '' ? [] : Array.isArray(v) ? v : [v]),
   z
-    .array(z.enum(WEBHOOK_EVENTS, { error: `Events are ${WEBHOOK_EVENTS.join(', ')}.` }))
+    .array(z.unknown())
     .min(1, { error: 'Choose at least one event to send.' })
+    // One message on the field itself (not on `events.3`, which no field on the form shows).
+    .superRefine((list, ctx) => {
+      if (list.some((e) => !(WEBHOOK_EVENTS as readonly unknown[]).includes(e)))
+        ctx.addIssue({
+          code: 'custom',
+          message: `Choose among the events listed: ${WEBHOOK_EVENTS.map((e) => EVENT_LABELS[e].label).join(', ')}.`,
+        });
+    })
     .transform((list) => WEBHOOK_EVENTS.filter((e) => list.includes(e))),
 );
 

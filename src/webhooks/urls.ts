@@ -4,8 +4,25 @@ import { createHash } from 'node:crypto';
 // saved, pages show it masked and the audit trail keeps only its host (with a short fingerprint, so that a
 // change of address on the same host still shows as a change).
 
-// Path segments that read like a route ("services", "api", "webhooks", an id of digits) rather than a secret.
-const ROUTE_SEGMENT = /^[a-z0-9-]{1,12}$/;
+// Path segments that are a route's words, shown as they are. Anything else may be (part of) the secret: a
+// short lower-case segment can be one too (Zapier's /hooks/catch/123456/abc1de/), so only known words pass.
+const ROUTE_WORDS = new Set([
+  'api',
+  'services',
+  'hooks',
+  'hook',
+  'webhooks',
+  'webhook',
+  'catch',
+  'incoming',
+  'integrations',
+  'slack',
+  'v1',
+  'v2',
+  'v3',
+  'v4',
+]);
+const isRoute = (segment: string) => ROUTE_WORDS.has(segment.toLowerCase());
 
 /**
  * The URL as pages show it: scheme, host and the route-like start of the path, then the first two
@@ -21,7 +38,7 @@ export function maskUrl(raw: string): string {
   const segments = url.pathname.split('/').filter(Boolean);
   const shown: string[] = [];
   let i = 0;
-  while (i < segments.length && ROUTE_SEGMENT.test(segments[i] ?? '')) shown.push(segments[i++] ?? '');
+  while (i < segments.length && isRoute(segments[i] ?? '')) shown.push(segments[i++] ?? '');
   if (i < segments.length) {
     shown.push(`${(segments[i] ?? '').slice(0, 2)}…`);
     if (i + 1 < segments.length) shown.push('…');

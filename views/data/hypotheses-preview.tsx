@@ -1,5 +1,6 @@
 import type { MemberWorkspace } from '../../src/accounts/members';
 import { STATUS_LABELS } from '../../src/hypotheses/lifecycle';
+import { clip } from '../../src/imports/csv-file';
 import type { HypothesesCheck } from '../../src/imports/hypotheses-csv';
 import type { ImportStatus } from '../../src/imports/hypothesis-columns';
 import type { UploadSource } from '../../src/imports/upload';
@@ -61,7 +62,8 @@ export function HypothesesPreview(props: {
               {rowErrors ? `, ${rowErrors} with errors` : ''})
             </span>
           </h2>
-          <div class="table-scroll">
+          {/* Focusable: on a narrow screen the table scrolls sideways, by keyboard too. */}
+          <section class="table-scroll" tabindex={0} aria-label="Table of the rows">
             <table class="table preview-table">
               <thead>
                 <tr>
@@ -81,10 +83,10 @@ export function HypothesesPreview(props: {
                 {check.rows.map((r) => (
                   <tr class={r.errors.length ? 'has-row-error' : undefined}>
                     <td class="num">{r.line}</td>
-                    <td>{r.title || <span class="muted">(no title)</span>}</td>
-                    <td>{r.metric || <span class="muted">—</span>}</td>
+                    <td>{clip(r.title, 200) || <span class="muted">(no title)</span>}</td>
+                    <td>{clip(r.metric, 80) || <span class="muted">—</span>}</td>
                     <td>
-                      {STATUS_LABELS[r.status as ImportStatus] ?? r.status}
+                      {STATUS_LABELS[r.status as ImportStatus] ?? clip(r.status, 40)}
                       {r.result ? (
                         <>
                           {' '}
@@ -111,7 +113,7 @@ export function HypothesesPreview(props: {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         </section>
       ) : null}
       <FixForm slug={ws.slug} kind="hypotheses" text={props.text} open={!check.ok} />

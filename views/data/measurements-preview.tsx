@@ -1,4 +1,5 @@
 import type { MemberWorkspace } from '../../src/accounts/members';
+import { clip } from '../../src/imports/csv-file';
 import type { MeasurementPreviewItem, MeasurementsCheck } from '../../src/imports/measurements-csv';
 import type { UploadSource } from '../../src/imports/upload';
 import { periodLabel } from '../../src/measurements/periods';
@@ -96,7 +97,8 @@ export function MeasurementsPreview(props: {
               {itemErrors ? `, ${itemErrors} with errors` : ''})
             </span>
           </h2>
-          <div class="table-scroll">
+          {/* Focusable: on a narrow screen the table scrolls sideways, by keyboard too. */}
+          <section class="table-scroll" tabindex={0} aria-label="Table of the values">
             <table class="table preview-table">
               <thead>
                 <tr>
@@ -118,11 +120,11 @@ export function MeasurementsPreview(props: {
                   return (
                     <tr class={item.errors.length ? 'has-row-error' : undefined}>
                       <td class="num">{item.line}</td>
-                      <td>{item.metric || <span class="muted">—</span>}</td>
+                      <td>{clip(item.metric, 80) || <span class="muted">—</span>}</td>
                       <td>
                         {item.period && c
                           ? periodLabel(item.period, c)
-                          : item.raw || <span class="muted">—</span>}
+                          : clip(item.raw, 80) || <span class="muted">—</span>}
                       </td>
                       <td class="num">{num(item.value)}</td>
                       <td>
@@ -143,7 +145,7 @@ export function MeasurementsPreview(props: {
                 })}
               </tbody>
             </table>
-          </div>
+          </section>
         </section>
       ) : null}
       <FixForm slug={ws.slug} kind="measurements" text={props.text} open={!check.ok} />

@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import type { Finding } from '../../src/imports/csv-file';
+import { clip, type Finding } from '../../src/imports/csv-file';
 import type { UploadSource } from '../../src/imports/upload';
 import { type ImportKind, UploadForm } from './upload-form';
 
@@ -7,6 +7,16 @@ import { type ImportKind, UploadForm } from './upload-form';
 // ways on: confirm (the checked text rides along in a hidden field) or fix the text and check again.
 
 const TONE_LABEL = { error: 'Problem', warn: 'Check', info: 'Note' } as const;
+
+/**
+ * A message as the preview shows it: a long value quoted in it (“…”) is cut short, and so is the message, so
+ * that a 1 MB cell gives a readable line rather than a page of its text.
+ */
+export const shown = (message: string) =>
+  clip(
+    message.replace(/“([^”]{81,})”/g, (_, quoted: string) => `“${clip(quoted, 80)}”`),
+    1000,
+  );
 
 export function FileReport(props: {
   source: UploadSource;
@@ -24,7 +34,7 @@ export function FileReport(props: {
           <span class="finding-tone">{TONE_LABEL.info}</span>{' '}
           {source.from === 'file' ? (
             <>
-              File <strong>{source.filename || 'without a name'}</strong>
+              File <strong>{clip(source.filename ?? '', 80) || 'without a name'}</strong>
               {source.encoding ? `, ${source.encoding}` : ''}.
             </>
           ) : (
@@ -33,7 +43,7 @@ export function FileReport(props: {
         </li>
         {findings.map((f) => (
           <li class={`finding ${f.tone}`}>
-            <span class="finding-tone">{TONE_LABEL[f.tone]}</span> {f.message}
+            <span class="finding-tone">{TONE_LABEL[f.tone]}</span> {shown(f.message)}
           </li>
         ))}
       </ul>
@@ -43,7 +53,7 @@ export function FileReport(props: {
           <ul class="mapped">
             {props.mapped.map((m) => (
               <li>
-                “{m.header}” → {m.label}
+                “{clip(m.header, 80)}” → {m.label}
               </li>
             ))}
           </ul>
@@ -105,19 +115,19 @@ export function RowMessages(props: { errors: string[]; warnings?: string[]; note
       {errors.map((m) => (
         <li class="error">
           <span class="sr-only">Error: </span>
-          {m}
+          {shown(m)}
         </li>
       ))}
       {warnings.map((m) => (
         <li class="warn">
           <span class="sr-only">Check: </span>
-          {m}
+          {shown(m)}
         </li>
       ))}
       {notes.map((m) => (
         <li class="note">
           <span class="sr-only">Filled in: </span>
-          {m}
+          {shown(m)}
         </li>
       ))}
     </ul>

@@ -21,8 +21,8 @@ export function CsvTooLargeFragment(props: { limitBytes: number; slug?: string }
     <section class="error-page too-large" role="alert">
       <h1>That file is too large</h1>
       <p>
-        That file is over {props.limitBytes} bytes ({sizeText(props.limitBytes)}), the most one CSV import
-        takes on this server. Nothing was imported.
+        That file is over {sizeText(props.limitBytes)}, the most one CSV import takes on this server. Nothing
+        was imported.
       </p>
       <dl>
         <dt>Split it</dt>

@@ -110,7 +110,10 @@ function DeliveryDetails(props: { ws: MemberWorkspace; d: WebhookDelivery; base:
       {when ? <p class="muted">{when}</p> : null}
       <details>
         <summary>What was sent</summary>
-        <pre class="payload">{JSON.stringify(d.payload, null, 2)}</pre>
+        {/* Focusable: a long body scrolls inside its box, and keyboard users must be able to scroll it too. */}
+        <section class="payload-box" tabindex={0} aria-label={`What was sent in delivery #${d.id}, as JSON`}>
+          <pre class="payload">{JSON.stringify(d.payload, null, 2)}</pre>
+        </section>
       </details>
       {d.status !== 'failed' ? null : props.active ? (
         <form method="post" action={`${base}/deliveries/${d.id}/retry`}>
