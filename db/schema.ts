@@ -58,6 +58,11 @@ export const metrics = sqliteTable(
   ],
 );
 
+export const DRAFT_SOURCES = ['playbook', 'model'] as const;
+export type DraftSource = (typeof DRAFT_SOURCES)[number];
+/** Why a drafter suggested each score, in one line each ("3 of 4 similar experiments won: Confidence 7"). */
+export type ScoreReasons = { impact: string; confidence: string; ease: string };
+
 export const STATUSES = ['draft', 'backlog', 'selected', 'running', 'done', 'parked', 'rejected'] as const;
 export type Status = (typeof STATUSES)[number];
 export const OUTCOMES = ['won', 'lost', 'inconclusive', 'stopped', 'invalid'] as const;
@@ -76,6 +81,17 @@ export const hypotheses = sqliteTable(
     // Provenance of follow-ups: the closed experiment and/or the learning a draft was seeded from.
     parentId: integer('parent_id'),
     sourceLearningId: integer('source_learning_id'),
+    // Drafted hypotheses keep where they came from, also once accepted (issue 6): the drafter ('playbook' or
+    // 'model'), its rule/tactic or the model's name, the learnings and experiments the draft built on, the
+    // one-line reason behind each suggested score, the existing hypothesis it looked like when drafted, and
+    // the run that made it. All null for hypotheses a person wrote.
+    draftSource: text('draft_source', { enum: DRAFT_SOURCES }),
+    draftRule: text('draft_rule'),
+    draftLearningIds: text('draft_learning_ids', { mode: 'json' }).$type<number[]>(),
+    draftExperimentIds: text('draft_experiment_ids', { mode: 'json' }).$type<number[]>(),
+    scoreReasons: text('score_reasons', { mode: 'json' }).$type<ScoreReasons>(),
+    duplicateOfId: integer('duplicate_of_id'),
+    draftRunId: integer('draft_run_id'),
     title: text('title').notNull(),
     change: text('change').notNull(),
     outcome: text('outcome').notNull(),
@@ -130,6 +146,35 @@ export const hypotheses = sqliteTable(
     index('hypotheses_parent_idx').on(t.parentId),
     index('hypotheses_batch_idx').on(t.workspaceId, t.batchId),
   ],
+);
+
+export const DRAFT_RUN_STATUSES = ['running', 'done', 'failed'] as const;
+export type DraftRunStatus = (typeof DRAFT_RUN_STATUSES)[number];
+
+/** One press of "Draft hypotheses": what was asked, which drafter answered, what it stored and dropped. */
+export const draftRuns = sqliteTable(
+  'draft_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    // Null: drafts for every active input metric.
+    metricId: integer('metric_id').references(() => metrics.id, { onDelete: 'set null' }),
+    count: integer('count').notNull(),
+    drafter: text('drafter', { enum: DRAFT_SOURCES }).notNull(),
+    // The model's name, or 'playbook'.
+    source: text('source').notNull(),
+    status: text('status', { enum: DRAFT_RUN_STATUSES }).notNull().default('running'),
+    // What the person sees while it runs, and after: "Asking the model…", or why it failed.
+    message: text('message').notNull().default(''),
+    problems: text('problems', { mode: 'json' }).$type<string[]>().notNull(),
+    createdIds: text('created_ids', { mode: 'json' }).$type<number[]>().notNull(),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [index('draft_runs_workspace_idx').on(t.workspaceId, t.createdAt)],
 );
 
 /** The hypotheses picked for one ISO week ("2026-W47", in the workspace's time zone), with a capacity. */
@@ -338,6 +383,7 @@ export type Learning = typeof learnings.$inferSelect;
 export type Batch = typeof batches.$inferSelect;
 export type MemberScore = typeof memberScores.$inferSelect;
 export type Measurement = typeof measurements.$inferSelect;
+export type DraftRun = typeof draftRuns.$inferSelect;
 export type ShareLink = typeof shareLinks.$inferSelect;
 export type Webhook = typeof webhooks.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

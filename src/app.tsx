@@ -15,6 +15,7 @@ import { assetRoutes } from './assets';
 import { auditRoutes } from './audit/routes';
 import { backupRoutes } from './backup/routes';
 import { batchRoutes } from './batches/routes';
+import { draftRoutes } from './drafts/routes';
 import { type AppEnv, BACKUP_LIMIT_BYTES, CSV_LIMIT_BYTES, type Deps } from './env';
 import { isDomainError, logBug } from './errors';
 import { exportRoutes } from './exports/routes';
@@ -166,6 +167,7 @@ export function createApp(deps: Deps) {
   app.route('/', backupRoutes(deps));
   app.route('/', webhookRoutes(deps));
   app.route('/', shareRoutes(deps));
+  app.route('/', draftRoutes(deps));
   app.route('/api/v1', apiRoutes(deps));
 
   app.notFound((c) => notFound(c, 'There is nothing at this address.'));

@@ -50,6 +50,10 @@ const files: Record<string, { path: string; type: string }> = {
     path: fileURLToPath(new URL('../views/assets/webhooks.css', import.meta.url)),
     type: 'text/css; charset=utf-8',
   },
+  'drafts.css': {
+    path: fileURLToPath(new URL('../views/assets/drafts.css', import.meta.url)),
+    type: 'text/css; charset=utf-8',
+  },
   'icon.svg': {
     path: fileURLToPath(new URL('../views/assets/icon.svg', import.meta.url)),
     type: 'image/svg+xml',

@@ -31,6 +31,20 @@ const Config = z.object({
     .int()
     .min(1024)
     .default(256 * 1024),
+  // The model drafter (issue 6): any OpenAI-compatible Chat Completions endpoint. Without a base URL and a
+  // model, drafts come from the built-in playbook.
+  LODESTAR_LLM_BASE_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^https?:\/\/\S+$/, {
+        error: "LODESTAR_LLM_BASE_URL is the endpoint's base URL, e.g. http://localhost:11434/v1",
+      })
+      .optional(),
+  ),
+  LODESTAR_LLM_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  LODESTAR_LLM_API_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  LODESTAR_LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -42,3 +56,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return parsed.data;
 }
+
+/** The model drafter's settings, when both a base URL and a model are configured. */
+export function llmConfig(config: Config): LlmConfig | undefined {
+  if (!config.LODESTAR_LLM_BASE_URL || !config.LODESTAR_LLM_MODEL) return undefined;
+  return {
+    baseUrl: config.LODESTAR_LLM_BASE_URL,
+    model: config.LODESTAR_LLM_MODEL,
+    apiKey: config.LODESTAR_LLM_API_KEY,
+    timeoutMs: config.LODESTAR_LLM_TIMEOUT_MS,
+  };
+}
+
+export type LlmConfig = { baseUrl: string; model: string; apiKey?: string; timeoutMs: number };

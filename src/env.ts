@@ -3,6 +3,8 @@ import type { User } from '../db/schema';
 import type { MemberWorkspace } from './accounts/members';
 import type { ScryptParams } from './accounts/passwords';
 import type { LoginLimiter } from './accounts/rate-limit';
+import type { LlmConfig } from './config';
+import type { Drafter } from './drafts/types';
 
 export const CSV_LIMIT_BYTES = 2 * 1024 * 1024;
 export const BACKUP_LIMIT_BYTES = 50 * 1024 * 1024;
@@ -15,6 +17,10 @@ export type Deps = {
   csvLimitBytes?: number;
   /** Largest workspace backup to import (POST /workspaces/import and POST /api/v1/workspace-imports). */
   backupLimitBytes?: number;
+  /** The model drafter's endpoint (LODESTAR_LLM_*); without it drafts come from the playbook. */
+  llm?: LlmConfig;
+  /** A drafter to use instead (tests). */
+  drafter?: Drafter;
   /** Outgoing webhooks: how long one attempt may take and the waits before each retry (tests shorten them). */
   webhooks?: { timeoutMs?: number; retryDelaysMs?: number[] };
   /** The public origin (scheme://host[:port]) when a proxy serves Lodestar under another host. */

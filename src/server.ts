@@ -4,7 +4,7 @@ import { migrateDb } from '../db/migrate';
 import { seedDemoIfEmpty } from '../db/seed';
 import { countUsers } from './accounts/users';
 import { createApp } from './app';
-import { readConfig } from './config';
+import { llmConfig, readConfig } from './config';
 
 // Reads config, opens the database, migrates, seeds the demo workspace into an empty database, listens.
 const config = readConfig();
@@ -20,6 +20,7 @@ const app = createApp({
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   origin: config.LODESTAR_ORIGIN,
   trustProxy: config.LODESTAR_TRUST_PROXY,
+  llm: llmConfig(config),
 });
 const firstRun = (await countUsers(db)) === 0;
 const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {

@@ -5,6 +5,7 @@ import { currentUser } from '../src/audit/actor';
 
 export type Nav =
   | 'home'
+  | 'drafts'
   | 'data'
   | 'tree'
   | 'backlog'
@@ -57,6 +58,7 @@ export function Layout(props: {
           <link rel="stylesheet" href="/assets/measurements.css" />
           <link rel="stylesheet" href="/assets/data.css" />
           <link rel="stylesheet" href="/assets/webhooks.css" />
+          <link rel="stylesheet" href="/assets/drafts.css" />
           <script src="/assets/htmx.min.js" defer></script>
           <script src="/assets/app.js" defer></script>
         </head>
@@ -76,6 +78,7 @@ export function Layout(props: {
                   {link(`/w/${ws.slug}/meeting`, 'meeting', 'Meeting')}
                   {link(`/w/${ws.slug}/batches`, 'batches', 'Batches')}
                   {link(`/w/${ws.slug}/backlog`, 'backlog', 'Backlog')}
+                  {link(`/w/${ws.slug}/drafts`, 'drafts', 'Drafts')}
                   {link(`/w/${ws.slug}/learnings`, 'learnings', 'Learnings')}
                   {link(`/w/${ws.slug}/metrics`, 'metrics', 'Metrics')}
                   {link(`/w/${ws.slug}/insights`, 'insights', 'Insights')}

@@ -5,6 +5,7 @@ import type { Workspace } from '../../db/schema';
 import { assertRole, loadMemberWorkspace, requireRole, signedIn } from '../accounts/auth';
 import { workspacesOf } from '../accounts/members';
 import { backupApiRoutes } from '../backup/api';
+import { draftApiRoutes } from '../drafts/api';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ForbiddenError, logBug, NotFoundError, ValidationError } from '../errors';
 import { closeHypothesis } from '../hypotheses/close';
@@ -94,6 +95,7 @@ export function apiRoutes(deps: Deps) {
   // shape above apply to them too (a sub-app without its own onError reports through this one).
   api.route('/', measurementApiRoutes(deps));
   api.route('/', backupApiRoutes(deps));
+  api.route('/', draftApiRoutes(deps));
 
   api.get('/workspaces/:slug', (c) => c.json(c.get('workspace')));
 

@@ -82,7 +82,7 @@ async function checkTargetMetric(tx: Tx | Db['orm'], ws: Workspace, metricId: nu
     throw new ValidationError({ metricId: 'That input metric is archived; choose an active one.' });
 }
 
-async function replaceTags(tx: Tx, ws: Workspace, hypothesisId: number, tags: string[]) {
+export async function replaceTags(tx: Tx, ws: Workspace, hypothesisId: number, tags: string[]) {
   await tx.delete(hypothesisTags).where(eq(hypothesisTags.hypothesisId, hypothesisId));
   if (tags.length) {
     await tx.insert(hypothesisTags).values(tags.map((tag) => ({ hypothesisId, workspaceId: ws.id, tag })));
@@ -99,7 +99,7 @@ async function tagsOf(tx: Tx, hypothesisId: number): Promise<string[]> {
   return rows.map((r) => r.tag);
 }
 
-function derivedScores(
+export function derivedScores(
   ws: Workspace,
   s: { impact: number; confidence: number; ease: number; estimatedDays: number | null },
 ) {
