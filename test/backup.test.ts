@@ -1,4 +1,4 @@
-import { getTableColumns } from 'drizzle-orm';
+import { eq, getTableColumns } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
 import {
@@ -99,6 +99,21 @@ async function richWorkspace(db: Db) {
     const learned = closedWon.learnings[0];
     if (!learned) throw new Error('the close made no learning');
     await mk('Drafted from a learning', { status: 'draft', sourceLearningId: learned.id });
+    // A drafter's proposal with its whole provenance (issue 6): rule, learnings, experiments, reasons, twin.
+    const drafted = await mk('Drafted by the playbook', { status: 'draft' });
+    await db.write((tx) =>
+      tx
+        .update(schema.hypotheses)
+        .set({
+          draftSource: 'playbook',
+          draftRule: 'extend-win',
+          draftLearningIds: [learned.id, belief.id],
+          draftExperimentIds: [closedWon.id],
+          scoreReasons: { impact: 'Extends a win', confidence: '1 of 2 won', ease: 'Copy change' },
+          duplicateOfId: backlogA.id,
+        })
+        .where(eq(schema.hypotheses.id, drafted.id)),
+    );
 
     // A started batch with running experiments, then next week's batch with one selected.
     await moveTo(db, ws, await mk('Running one'), 'selected');
@@ -550,13 +565,19 @@ describe('workspace backup', () => {
     expect(keys(file.measurements[0])).toEqual(keysOf(schema.measurements, { metricId: 'metric' }));
     expect(keys(file.batches[0])).toEqual(keysOf(schema.batches));
     expect(keys(file.learnings[0])).toEqual(keysOf(schema.learnings, { metricId: 'metric' }));
+    // A draft's run is not exported (runs are a log of button presses); everything else is.
     expect(keys(file.hypotheses[0])).toEqual(
       keysOf(schema.hypotheses, {
         metricId: 'metric',
         parentId: 'parent',
         sourceLearningId: 'sourceLearning',
         batchId: 'batch',
-      }),
+        draftLearningIds: 'draftLearnings',
+        draftExperimentIds: 'draftExperiments',
+        duplicateOfId: 'duplicateOf',
+      })
+        .filter((k) => k !== 'draftRunId')
+        .sort(),
     );
     expect(keys(file.tags[0])).toEqual(keysOf(schema.hypothesisTags, { hypothesisId: 'hypothesis' }));
     expect(keys(file.links[0])).toEqual(

@@ -208,6 +208,9 @@ function referenceProblems(f: WorkspaceBackup): Problem[] {
     point(`${at}.batch`, 'batch', h.batch);
     point(`${at}.parent`, 'hypothesis', h.parent);
     point(`${at}.sourceLearning`, 'learning', h.sourceLearning);
+    point(`${at}.duplicateOf`, 'hypothesis', h.duplicateOf);
+    (h.draftLearnings ?? []).forEach((r, j) => point(`${at}.draftLearnings[${j}]`, 'learning', r));
+    (h.draftExperiments ?? []).forEach((r, j) => point(`${at}.draftExperiments[${j}]`, 'hypothesis', r));
     if (h.parent === h.ref) add(`${at}.parent`, 'a hypothesis cannot be its own follow-up');
   });
 

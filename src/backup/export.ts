@@ -95,6 +95,9 @@ export async function exportWorkspace(db: Db, ws: Workspace, now = Date.now()): 
   // A record that is not in the file (a deleted metric, a member who left) leaves no ref behind.
   const to = (kind: RefKind, id: number | null) => (id === null ? null : (refOf[kind].get(id) ?? null));
   const must = (kind: RefKind, id: number) => refOf[kind].get(id) ?? 0;
+  // A draft's provenance may name records since deleted: those drop out of the list.
+  const refsOf = (kind: RefKind, list: number[] | null) =>
+    list === null ? null : list.map((id) => to(kind, id)).filter((r): r is number => r !== null);
 
   const events: BackupAuditEvent[] = eventRows.map((e) => {
     const kind = REF_KIND_OF_ENTITY[e.entity];
@@ -205,6 +208,12 @@ export async function exportWorkspace(db: Db, ws: Workspace, now = Date.now()): 
       selectedAt: h.selectedAt,
       startedAt: h.startedAt,
       closedAt: h.closedAt,
+      draftSource: h.draftSource,
+      draftRule: h.draftRule,
+      draftLearnings: refsOf('learning', h.draftLearningIds),
+      draftExperiments: refsOf('hypothesis', h.draftExperimentIds),
+      scoreReasons: h.scoreReasons,
+      duplicateOf: to('hypothesis', h.duplicateOfId),
       version: h.version,
       createdAt: h.createdAt,
       updatedAt: h.updatedAt,

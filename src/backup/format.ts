@@ -3,6 +3,7 @@ import {
   AUDIT_ENTITIES,
   CADENCES,
   DIRECTIONS,
+  DRAFT_SOURCES,
   ICE_MODES,
   LEARNING_STATUSES,
   MEASUREMENT_SOURCES,
@@ -193,6 +194,16 @@ export const BackupHypothesis = z.strictObject({
   selectedAt: optTime,
   startedAt: optTime,
   closedAt: optTime,
+  // Where a drafted hypothesis came from (issue 6). Optional, so files made before drafts existed still import.
+  draftSource: oneOf(DRAFT_SOURCES).nullable().default(null),
+  draftRule: text(SHORT).nullable().default(null),
+  draftLearnings: z.array(ref).max(50).nullable().default(null),
+  draftExperiments: z.array(ref).max(50).nullable().default(null),
+  scoreReasons: z
+    .strictObject({ impact: text(SHORT * 4), confidence: text(SHORT * 4), ease: text(SHORT * 4) })
+    .nullable()
+    .default(null),
+  duplicateOf: optRef.default(null),
   version,
   createdAt: time,
   updatedAt: time,

@@ -186,23 +186,46 @@ export async function importWorkspace(
         tx
           .insert(hypotheses)
           .values(
-            chunk.map(({ ref: _, metric, parent: _p, sourceLearning: _s, batch, ...h }) => ({
-              ...h,
-              metricId: id('metric', metric),
-              batchId: optId('batch', batch),
-              workspaceId: w,
-            })),
+            chunk.map(
+              ({
+                ref: _,
+                metric,
+                parent: _p,
+                sourceLearning: _s,
+                batch,
+                draftLearnings: _dl,
+                draftExperiments: _de,
+                duplicateOf: _d,
+                ...h
+              }) => ({
+                ...h,
+                metricId: id('metric', metric),
+                batchId: optId('batch', batch),
+                workspaceId: w,
+              }),
+            ),
           )
           .returning({ id: hypotheses.id }),
       ),
     );
+    const idsOf = (kind: RefKind, refs: number[] | null) =>
+      refs === null ? null : refs.map((r) => id(kind, r));
     for (const h of hypothesisRows)
-      if (h.parent !== null || h.sourceLearning !== null)
+      if (
+        h.parent !== null ||
+        h.sourceLearning !== null ||
+        h.draftLearnings !== null ||
+        h.draftExperiments !== null ||
+        h.duplicateOf !== null
+      )
         await tx
           .update(hypotheses)
           .set({
             parentId: optId('hypothesis', h.parent),
             sourceLearningId: optId('learning', h.sourceLearning),
+            draftLearningIds: idsOf('learning', h.draftLearnings),
+            draftExperimentIds: idsOf('hypothesis', h.draftExperiments),
+            duplicateOfId: optId('hypothesis', h.duplicateOf),
           })
           .where(eq(hypotheses.id, id('hypothesis', h.ref)));
 
