@@ -128,6 +128,7 @@ async function storeDrafts(
   ws: Workspace,
   run: DraftRun,
   kind: Drafter['kind'],
+  source: string,
   proposals: DraftProposal[],
   existing: Comparable[],
   ctx: DraftContext,
@@ -169,7 +170,9 @@ async function storeDrafts(
           ...derivedScores(ws, { ...p, estimatedDays }),
           status: 'draft',
           draftSource: kind,
-          draftRule: p.rule,
+          // The source a team compares later: the playbook's rule or tactic, or the model's name (a model's own
+          // label for its idea is free text, and would split one model's record into a hundred).
+          draftRule: kind === 'model' ? source : p.rule,
           draftLearningIds: p.learningIds,
           draftExperimentIds: p.experimentIds,
           scoreReasons: p.reasons,
@@ -249,7 +252,7 @@ async function execute(
         .set({ problems })
         .where(and(eq(draftRuns.workspaceId, ws.id), eq(draftRuns.id, run.id))),
     );
-    const items = await storeDrafts(db, ws, run, drafter.kind, checked.ok, ctx.existing, ctx);
+    const items = await storeDrafts(db, ws, run, drafter.kind, answer.source, checked.ok, ctx.existing, ctx);
     return { run: await requireRun(db, ws, run.id), items, source: answer.source, problems };
   } catch (e) {
     logBug(undefined, e as Error);
