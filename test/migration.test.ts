@@ -116,4 +116,35 @@ describe('migrations', () => {
     await run('delete from metrics where id = 1');
     expect((await run('select count(*) as n from measurements')).rows[0]?.n).toBe(0);
   });
+
+  it('0004 leaves every existing hypothesis without draft provenance (a person wrote it)', async () => {
+    const { db } = await databaseAt(4);
+    const run = (sql: string, args: (string | number | null)[] = []) => db.client.execute({ sql, args });
+    await run("insert into workspaces (slug, name, created_at) values ('old', 'Old team', 1)");
+    await run(
+      "insert into metrics (workspace_id, kind, name, created_at, updated_at) values (1, 'input', 'Activation', 1, 1)",
+    );
+    await run(
+      `insert into hypotheses (workspace_id, metric_id, title, change, outcome, rationale, impact, confidence, ease, ice, status, created_at, updated_at)
+       values (1, 1, 'Old idea', 'c', 'o', 'r', 5, 5, 5, 5, 'draft', 1, 1)`,
+    );
+
+    await migrateDb(db);
+
+    const [row] = (
+      await run(
+        'select title, draft_source, draft_rule, draft_learning_ids, score_reasons, duplicate_of_id, draft_run_id from hypotheses',
+      )
+    ).rows;
+    expect({ ...row }).toEqual({
+      title: 'Old idea',
+      draft_source: null,
+      draft_rule: null,
+      draft_learning_ids: null,
+      score_reasons: null,
+      duplicate_of_id: null,
+      draft_run_id: null,
+    });
+    expect((await run('select count(*) as n from draft_runs')).rows[0]?.n).toBe(0);
+  });
 });

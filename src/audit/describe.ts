@@ -240,13 +240,17 @@ function hypothesisSummary(e: EventLike, opts: DescribeOptions): string {
   switch (e.action) {
     case 'create': {
       const origin =
-        typeof a.parentId === 'number'
-          ? `Drafted as a follow-up of #${a.parentId}`
-          : typeof a.sourceLearningId === 'number'
-            ? `Drafted from learning #${a.sourceLearningId}`
-            : a.source === 'csv'
-              ? `Imported from a CSV file in ${formatValue('status', a.status)}`
-              : `Created in ${formatValue('status', a.status)}`;
+        a.draftSource === 'playbook'
+          ? `Drafted by the playbook (${shorten(String(a.draftRule ?? ''), 60)})`
+          : a.draftSource === 'model'
+            ? `Drafted by the model ${shorten(String(a.draftRule ?? ''), 60)}`
+            : typeof a.parentId === 'number'
+              ? `Drafted as a follow-up of #${a.parentId}`
+              : typeof a.sourceLearningId === 'number'
+                ? `Drafted from learning #${a.sourceLearningId}`
+                : a.source === 'csv'
+                  ? `Imported from a CSV file in ${formatValue('status', a.status)}`
+                  : `Created in ${formatValue('status', a.status)}`;
       return origin + scoresText(a, opts);
     }
     case 'update': {
