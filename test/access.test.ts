@@ -81,6 +81,10 @@ const MUTATING: Record<string, Rule> = {
   'POST /w/:slug/import/hypotheses': 'editor',
   'POST /w/:slug/import/measurements/preview': 'editor',
   'POST /w/:slug/import/measurements': 'editor',
+  // Drafts
+  'POST /w/:slug/drafts': 'editor',
+  'POST /w/:slug/drafts/:id/triage': 'editor',
+  'POST /w/:slug/drafts/:id/merge': 'editor',
   // Webhooks
   'POST /w/:slug/settings/webhooks': 'owner',
   'POST /w/:slug/settings/webhooks/:id': 'owner',
@@ -102,6 +106,7 @@ const MUTATING: Record<string, Rule> = {
   'POST /api/v1/workspaces/:slug/batches/:id/start': 'editor',
   'POST /api/v1/workspaces/:slug/metrics/:id/measurements': 'editor',
   'POST /api/v1/workspace-imports': 'server-owner',
+  'POST /api/v1/workspaces/:slug/drafts': 'editor',
 };
 
 type Route = { method: string; path: string };
@@ -147,6 +152,7 @@ const TABLES = [
   'share_links',
   'webhooks',
   'webhook_deliveries',
+  'draft_runs',
 ];
 
 async function snapshot(db: Db): Promise<string> {
@@ -243,6 +249,7 @@ async function fill(path: string, s: Scenario, slug: string, ids: Ids, who?: Cre
     )
     .replace('/settings/webhooks/:id', `/settings/webhooks/${ids.webhook.id}`)
     .replace('/meeting/hypotheses/:id/triage', `/meeting/hypotheses/${ids.draft.id}/triage`)
+    .replace('/drafts/:id/', `/drafts/${ids.draft.id}/`)
     .replace('/batches/:id/items/:hypothesisId', `/batches/${ids.batch.id}/items/${ids.selected.id}`)
     .replace('/batches/:id', `/batches/${ids.batch.id}`)
     .replace(/\/hypotheses\/:id\/(close|transition|follow-up|score)/, (_m, tail) =>

@@ -71,6 +71,7 @@ const context = (over: Partial<DraftContext> = {}): DraftContext => ({
     experiment({ id: 41, title: 'Tooltip tour', result: 'inconclusive', lift: 0.4, roti: null }),
   ],
   existingTitles: ['Invite teammates from the empty state', 'Weekly digest'],
+  rejectedTitles: [],
   count: 4,
   now: 0,
   ...over,

@@ -237,6 +237,10 @@ function transitionRows(e: EventLike, opts: DescribeOptions): ChangeRow[] {
 
 function hypothesisSummary(e: EventLike, opts: DescribeOptions): string {
   const a = e.after ?? {};
+  // Triage folding a look-alike draft into its twin (src/drafts/triage.ts) records both sides.
+  if (typeof a.mergedInto === 'number') return `Merged into #${a.mergedInto} (a look-alike) and dropped`;
+  if (e.action === 'update' && typeof a.mergedFrom === 'number')
+    return `Merged draft #${a.mergedFrom} into it`;
   switch (e.action) {
     case 'create': {
       const origin =

@@ -209,8 +209,10 @@ function referenceProblems(f: WorkspaceBackup): Problem[] {
     point(`${at}.parent`, 'hypothesis', h.parent);
     point(`${at}.sourceLearning`, 'learning', h.sourceLearning);
     point(`${at}.duplicateOf`, 'hypothesis', h.duplicateOf);
-    (h.draftLearnings ?? []).forEach((r, j) => point(`${at}.draftLearnings[${j}]`, 'learning', r));
-    (h.draftExperiments ?? []).forEach((r, j) => point(`${at}.draftExperiments[${j}]`, 'hypothesis', r));
+    for (const [j, r] of (h.draftLearnings ?? []).entries())
+      point(`${at}.draftLearnings[${j}]`, 'learning', r);
+    for (const [j, r] of (h.draftExperiments ?? []).entries())
+      point(`${at}.draftExperiments[${j}]`, 'hypothesis', r);
     if (h.parent === h.ref) add(`${at}.parent`, 'a hypothesis cannot be its own follow-up');
   });
 

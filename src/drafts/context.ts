@@ -10,7 +10,7 @@ import {
   type Workspace,
 } from '../../db/schema';
 import { NotFoundError, ValidationError } from '../errors';
-import { activeInputs, getNorthStar, requireMetric } from '../metrics/metrics';
+import { activeInputs, getMetric, getNorthStar } from '../metrics/metrics';
 import type { Comparable } from './similarity';
 import type { DraftContext, KnownLearning, PastExperiment } from './types';
 
@@ -23,7 +23,11 @@ const COMPARE_LIMIT = 5000;
 /** The input metrics a run drafts for: the one asked for (active input of this workspace), or every active one. */
 export async function targetMetrics(db: Db, ws: Workspace, metricId?: number): Promise<Metric[]> {
   if (metricId == null) return activeInputs(db, ws);
-  const m = await requireMetric(db, ws, metricId);
+  const m = await getMetric(db, ws, metricId);
+  if (!m)
+    throw new ValidationError({
+      metricId: 'Choose one of this workspace’s input metrics.',
+    });
   if (m.kind !== 'input' || m.archivedAt != null)
     throw new ValidationError({
       metricId:
@@ -46,7 +50,7 @@ export async function loadDraftContext(
       'This workspace has no active input metric to draft for: add one on the Metrics page.',
     );
   const ids = metrics.map((m) => m.id);
-  const [northStar, closed, known, existing] = await Promise.all([
+  const [northStar, closed, known, existing, rejected] = await Promise.all([
     getNorthStar(db, ws),
     db.orm
       .select({
@@ -90,6 +94,12 @@ export async function loadDraftContext(
       .where(and(eq(hypotheses.workspaceId, ws.id), ne(hypotheses.status, 'rejected')))
       .orderBy(desc(hypotheses.id))
       .limit(COMPARE_LIMIT),
+    db.orm
+      .select({ title: hypotheses.title })
+      .from(hypotheses)
+      .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.status, 'rejected')))
+      .orderBy(desc(hypotheses.id))
+      .limit(500),
   ]);
   const closedIds = closed.map((c) => c.id);
   const [tagRows, links] = await Promise.all([
@@ -149,6 +159,7 @@ export async function loadDraftContext(
     learnings: learningList,
     experiments,
     existingTitles: existing.map((e) => e.title),
+    rejectedTitles: rejected.map((r) => r.title),
     existing,
     count: opts.count,
     now: opts.now ?? Date.now(),

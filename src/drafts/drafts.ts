@@ -4,7 +4,7 @@ import type { Db } from '../../db/client';
 import { type DraftRun, draftRuns, type Hypothesis, hypotheses, type Workspace } from '../../db/schema';
 import { recordChange, snapshot } from '../audit/audit';
 import type { Deps } from '../env';
-import { logBug, NotFoundError } from '../errors';
+import { isDomainError, logBug, NotFoundError } from '../errors';
 import { derivedScores, replaceTags } from '../hypotheses/hypotheses';
 import { calibrationFor } from '../levers/levers';
 import { blank } from '../validation';
@@ -255,11 +255,16 @@ async function execute(
     const items = await storeDrafts(db, ws, run, drafter.kind, answer.source, checked.ok, ctx.existing, ctx);
     return { run: await requireRun(db, ws, run.id), items, source: answer.source, problems };
   } catch (e) {
-    logBug(undefined, e as Error);
+    // The server is shutting down (the database closed under the drafter): nothing to record or report.
+    if (db.client.closed) return { run, items: [], source: run.source, problems: [] };
+    // A metric archived (or the last input removed) while the drafter worked is the workspace's doing, not a bug.
+    const ours = !isDomainError(e);
+    if (ours) logBug(undefined, e as Error);
     const failed = await finishRun(db, run, {
       status: 'failed',
-      message:
-        'Drafting failed on our side; nothing was stored. Try again, or write the hypothesis yourself.',
+      message: ours
+        ? 'Drafting failed on our side; nothing was stored. Try again, or write the hypothesis yourself.'
+        : `${(e as Error).message} Nothing was stored.`,
     }).catch(() => run);
     return { run: failed, items: [], source: run.source, problems: [failed.message] };
   }

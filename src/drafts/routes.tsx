@@ -8,6 +8,7 @@ import { type RunData, RunPage, RunSection } from '../../views/drafts/run';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { respond } from '../htmx';
+import { requireHypothesis } from '../hypotheses/hypotheses';
 import { activeInputs, getMetric, listMetrics } from '../metrics/metrics';
 import { blank, idParam, parse, readForm } from '../validation';
 import { DraftRequest, drafterFor, requireRun, runItems, startDraftRun } from './drafts';
@@ -102,7 +103,11 @@ export function draftRoutes(deps: Deps) {
     return drafts(c, emptyForm(), status, notice);
   };
 
-  app.get('/w/:slug/drafts', (c) => drafts(c, emptyForm(), 200, doneNotice(c)));
+  // ?metricId=… (from a metric's page or the tree) preselects that input; anything else is ignored.
+  app.get('/w/:slug/drafts', (c) => {
+    const metricId = c.req.query('metricId') ?? '';
+    return drafts(c, emptyForm(/^\d{1,9}$/.test(metricId) ? { metricId } : {}), 200, doneNotice(c));
+  });
 
   app.post('/w/:slug/drafts', async (c) => {
     const ws = c.get('workspace');
@@ -141,6 +146,8 @@ export function draftRoutes(deps: Deps) {
     const id = idParam(c.req.param('id'));
     const body = await readForm(c);
     const back = backTo(ws, body.back);
+    // Another workspace's id is unknown here (404), whatever the form holds.
+    await requireHypothesis(db, ws, id);
     try {
       const input = parse(TriageForm, body);
       await triageDraft(db, ws, id, input.to, input.version);

@@ -44,6 +44,8 @@ export type DraftContext = {
   experiments: PastExperiment[];
   /** Titles of every hypothesis not rejected (backlog, drafts, running…): drafts must not repeat them. */
   existingTitles: string[];
+  /** Titles the team rejected (newest first, at most 500): a drafter should not propose them again. */
+  rejectedTitles: string[];
   /** How many drafts were asked for. */
   count: number;
   now: number;

@@ -11,6 +11,7 @@ import { HintPartials } from '../../views/levers/hints';
 import { requireRole } from '../accounts/auth';
 import type { MemberWorkspace } from '../accounts/members';
 import { hypothesisHistory } from '../audit/audit';
+import { provenanceOf } from '../drafts/provenance';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, type FieldErrors, ValidationError } from '../errors';
 import { respond } from '../htmx';
@@ -119,6 +120,7 @@ export function hypothesisRoutes({ db }: Deps) {
           .from(hypotheses)
           .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, h.parentId)))
       : [];
+    const provenance = await provenanceOf(db, ws, h);
     // An archived metric stays selectable on its own hypotheses, so editing never silently moves them.
     const pickable = inputs.some((m) => m.id === metric.id) ? inputs : [...inputs, metric];
     return {
@@ -138,6 +140,7 @@ export function hypothesisRoutes({ db }: Deps) {
       scores: teamScores,
       userId,
       hint,
+      provenance,
       ...extra,
     };
   }

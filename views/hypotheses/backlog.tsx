@@ -198,9 +198,14 @@ export function BacklogPage(
       <div class="page-head">
         <h1>Backlog</h1>
         {canEdit(ws) ? (
-          <a class="button" href={`${base}/hypotheses/new`}>
-            + New hypothesis
-          </a>
+          <span class="links">
+            <a class="button secondary" href={`${base}/drafts`}>
+              Draft hypotheses
+            </a>{' '}
+            <a class="button" href={`${base}/hypotheses/new`}>
+              + New hypothesis
+            </a>
+          </span>
         ) : null}
       </div>
       <Banner tone="ok" message={props.banner} />

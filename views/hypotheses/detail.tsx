@@ -1,5 +1,6 @@
 import type { AuditEvent, Metric } from '../../db/schema';
 import type { MemberWorkspace } from '../../src/accounts/members';
+import type { Provenance } from '../../src/drafts/provenance';
 import type { HypothesisWithTags } from '../../src/hypotheses/hypotheses';
 import { MOVES } from '../../src/hypotheses/lifecycle';
 import type { MemberScoreRow } from '../../src/hypotheses/member-scores';
@@ -17,6 +18,7 @@ import {
   StatusPill,
 } from '../components/badges';
 import type { FormState } from '../components/form';
+import { DraftProvenance } from '../drafts/provenance';
 import { Layout } from '../layout';
 import { CloseForm } from './close-form';
 import { HypothesisFieldset, LearningsPanel } from './form';
@@ -59,6 +61,8 @@ export type DetailProps = {
   userId?: number;
   /** The lever's record, for the calibration hints beside Confidence and the estimate. */
   hint?: LeverHint;
+  /** Where a drafted hypothesis came from (kept once accepted); undefined for one a person wrote. */
+  provenance?: Provenance;
 };
 
 function Result(props: DetailProps) {
@@ -214,6 +218,15 @@ export function DetailFragment(props: DetailProps) {
           </div>
         </dl>
         <TeamScores {...props} />
+        {props.provenance ? (
+          <DraftProvenance
+            h={h}
+            ws={ws}
+            learnings={props.provenance.learnings}
+            experiments={props.provenance.experiments}
+            twin={props.provenance.twin}
+          />
+        ) : null}
         <ReadOnlyNote ws={ws} needs="editor" what="edit, move or close hypotheses" />
         <Moves {...props} />
         {h.status === 'running' && canEdit(ws) ? <CloseForm {...props} /> : null}

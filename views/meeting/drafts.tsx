@@ -1,3 +1,4 @@
+import { sourceLabel } from '../../src/drafts/labels';
 import type { DraftItem, DraftsData } from '../../src/meeting/data';
 import { canEdit } from '../components/access';
 import { fmt, fmtIce } from '../components/badges';
@@ -26,6 +27,17 @@ function Triage(props: { v: Viewer; h: DraftItem }) {
   return (
     <div class="m-actions">
       {move('backlog', 'Accept to backlog')}
+      {/* A look-alike can be folded into its twin instead (src/drafts/triage.ts), then back to the meeting. */}
+      {h.duplicateOfId ? (
+        <form method="post" action={`/w/${v.ws.slug}/drafts/${h.id}/merge`} class="inline">
+          <input type="hidden" name="version" value={String(h.version)} />
+          <input type="hidden" name="back" value={`/w/${v.ws.slug}/meeting`} />
+          <button type="submit" class="secondary">
+            Merge into #{h.duplicateOfId}
+            <span class="sr-only">: {h.title}</span>
+          </button>
+        </form>
+      ) : null}
       {move('rejected', 'Reject', 'secondary')}
     </div>
   );
@@ -49,8 +61,16 @@ export function DraftsSection(props: { v: Viewer; data: DraftsData }) {
         <Empty>
           <p>
             No drafts to triage. Drafts are follow-ups of closed experiments and of learnings (“Draft a
-            follow-up”), or hypotheses written as drafts; accepted ones join the backlog below to be scored.
+            follow-up”), hypotheses written as drafts, or proposals from the playbook or a model; accepted
+            ones join the backlog below to be scored.
           </p>
+          {canEdit(v.ws) ? (
+            <p>
+              <a class="button small" href={`${base}/drafts`}>
+                Draft hypotheses
+              </a>
+            </p>
+          ) : null}
         </Empty>
       ) : (
         <ul class="m-list">
@@ -66,6 +86,14 @@ export function DraftsSection(props: { v: Viewer; data: DraftsData }) {
                     <>
                       {' '}
                       · follows up <a href={`${base}/hypotheses/${h.parentId}`}>#{h.parentId}</a>
+                    </>
+                  ) : null}
+                  {h.draftSource ? <> · drafted by {sourceLabel(h.draftSource, h.draftRule)}</> : null}
+                  {h.duplicateOfId ? (
+                    <>
+                      {' '}
+                      · <strong>looks like</strong>{' '}
+                      <a href={`${base}/hypotheses/${h.duplicateOfId}`}>#{h.duplicateOfId}</a>
                     </>
                   ) : null}
                 </span>

@@ -165,6 +165,12 @@ export function MetricDetailPage(props: MetricDetailProps) {
             <>
               {' · '}
               <a href={`${base}/backlog?metricId=${metric.id}`}>Its backlog</a>
+              {canEdit(ws) && metric.archivedAt == null ? (
+                <>
+                  {' · '}
+                  <a href={`${base}/drafts?metricId=${metric.id}`}>Draft hypotheses for it</a>
+                </>
+              ) : null}
             </>
           )}
         </p>

@@ -204,6 +204,8 @@ export function TreeFragment(props: TreeProps) {
                   <>
                     {' · '}
                     <a href={`${base}/hypotheses/new?metricId=${m.id}`}>New hypothesis</a>
+                    {' · '}
+                    <a href={`${base}/drafts?metricId=${m.id}`}>Draft hypotheses</a>
                   </>
                 ) : null}
               </p>
