@@ -3,6 +3,8 @@ import { adoptOrphanWorkspaces } from '../src/accounts/users';
 import { createBatch, setCapacity } from '../src/batches/batches';
 import { addToBatch, startBatch } from '../src/batches/selection';
 import { addWeeks, isoWeek, weekBounds } from '../src/batches/weeks';
+import { draftNow } from '../src/drafts/drafts';
+import { playbookDrafter } from '../src/drafts/playbook';
 import { followUpFromHypothesis } from '../src/hypotheses/close';
 import type { HypothesisWithTags } from '../src/hypotheses/hypotheses';
 import type { CloseLearning } from '../src/hypotheses/schemas';
@@ -267,5 +269,8 @@ export async function seedDemo(db: Db, now = Date.now()): Promise<Workspace> {
       { now: at },
     );
   }
+  // This week the playbook proposed a few drafts from the team's own history (a win to extend, an
+  // inconclusive test to retest) and its tactics, waiting for triage with where each came from.
+  await draftNow(db, ws, { metricId: metrics.activation.id, count: 3 }, playbookDrafter(), null);
   return ws;
 }

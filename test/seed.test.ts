@@ -156,6 +156,14 @@ describe('demo seed', () => {
     const since = last.startedAt ?? 0;
     expect(closed.filter((h) => (h.closedAt ?? 0) > since).length).toBeGreaterThanOrEqual(1);
     expect(hs.filter((h) => h.status === 'draft' && h.createdAt > since).length).toBeGreaterThanOrEqual(1);
+    // The playbook's drafts wait for triage with their provenance: a rule, reasons, what they build on.
+    const drafted = hs.filter((h) => h.status === 'draft' && h.draftSource === 'playbook');
+    expect(drafted).toHaveLength(3);
+    for (const d of drafted) {
+      expect(d.draftRule, d.title).toBeTruthy();
+      expect(d.scoreReasons?.confidence, d.title).toBeTruthy();
+    }
+    expect(drafted.some((d) => (d.draftExperimentIds ?? []).length > 0)).toBe(true);
     // Closes spread over the weeks, so the insights charts have a series to draw.
     const closeWeeks = new Set(closed.map((h) => isoWeek(h.closedAt ?? 0, ws.timeZone)));
     expect(closeWeeks.size).toBeGreaterThanOrEqual(6);
