@@ -4,7 +4,7 @@ import type { Db } from '../../db/client';
 import { type DraftRun, draftRuns, type Hypothesis, hypotheses, type Workspace } from '../../db/schema';
 import { recordChange, snapshot } from '../audit/audit';
 import type { Deps } from '../env';
-import { isDomainError, logBug, NotFoundError } from '../errors';
+import { isDomainError, logBug, NotFoundError, ValidationError } from '../errors';
 import { derivedScores, replaceTags } from '../hypotheses/hypotheses';
 import { calibrationFor } from '../levers/levers';
 import { blank } from '../validation';
@@ -59,9 +59,13 @@ const shorten = (s: string, n = 60) => (s.length > n ? `${s.slice(0, n - 1)}…`
 export function checkProposals(
   raw: unknown[],
   ctx: Pick<DraftContext, 'metrics' | 'existingTitles' | 'learnings' | 'experiments' | 'count'>,
+  /** Metrics of the run archived while the drafter worked (id → name): their drafts are dropped. */
+  archived: ReadonlyMap<number, string> = new Map(),
 ): { ok: DraftProposal[]; problems: string[] } {
   const ok: DraftProposal[] = [];
   const problems: string[] = [];
+  // A model may answer with dozens: one sentence for all those beyond the count, not one each.
+  const leftOut: string[] = [];
   const metricIds = new Set(ctx.metrics.map((m) => m.id));
   const titles = new Set(ctx.existingTitles.map((t) => t.trim().toLowerCase()));
   const learningIds = new Set(ctx.learnings.map((l) => l.id));
@@ -73,12 +77,19 @@ export function checkProposals(
     const parsed = DraftProposal.safeParse(item);
     if (!parsed.success) {
       const why = [
-        ...new Set(parsed.error.issues.map((x) => `${x.path.join('.') || 'draft'}: ${x.message}`)),
+        ...new Set(
+          parsed.error.issues.map((x) => `${x.path.join('.') || 'draft'}: ${x.message.replace(/\.$/, '')}`),
+        ),
       ];
       problems.push(`${name} was dropped: ${why.slice(0, 3).join('; ')}.`);
       return;
     }
     const p = parsed.data;
+    const gone = archived.get(p.metricId);
+    if (gone != null) {
+      problems.push(`${name} was dropped: ${gone} was archived while the drafts were being written.`);
+      return;
+    }
     if (!metricIds.has(p.metricId)) {
       problems.push(`${name} was dropped: it targets a metric this request was not about (#${p.metricId}).`);
       return;
@@ -89,9 +100,7 @@ export function checkProposals(
       return;
     }
     if (ok.length >= ctx.count) {
-      problems.push(
-        `${name} was left out: ${ctx.count} ${ctx.count === 1 ? 'draft was' : 'drafts were'} asked for.`,
-      );
+      leftOut.push(name);
       return;
     }
     titles.add(key);
@@ -102,6 +111,9 @@ export function checkProposals(
       experimentIds: [...new Set(p.experimentIds.filter((id) => experimentIds.has(id)))],
     });
   });
+  const asked = `${ctx.count} ${ctx.count === 1 ? 'draft was' : 'drafts were'} asked for`;
+  if (leftOut.length === 1) problems.push(`${leftOut[0]} was left out: ${asked}.`);
+  else if (leftOut.length) problems.push(`${leftOut.length} more drafts were left out: ${asked}.`);
   return { ok, problems };
 }
 
@@ -150,7 +162,11 @@ async function storeDrafts(
       const p = lever
         ? smartIce(proposal, { ...lever, name: names.get(proposal.metricId) ?? 'this lever' })
         : proposal;
-      const twin = twinOf(p, seen);
+      // The experiments a draft builds on are its sources, not its twins (a follow-up names what it extends).
+      const twin = twinOf(
+        p,
+        seen.filter((o) => !p.experimentIds.includes(o.id)),
+      );
       const estimatedDays = p.estimatedDays ?? null;
       const [row] = await tx
         .insert(hypotheses)
@@ -228,7 +244,11 @@ async function execute(
   try {
     const ctx = await loadDraftContext(db, ws, { metricId: req.metricId, count: req.count });
     const answer = await drafter.draft(ctx);
-    const checked = checkProposals(answer.proposals, ctx);
+    // The drafter may have taken a minute: a metric archived meanwhile gets no drafts (asking for that one
+    // metric alone fails the run with why, through targetMetrics' ValidationError).
+    const live = new Set((await targetMetrics(db, ws, req.metricId)).map((m) => m.id));
+    const archived = new Map(ctx.metrics.filter((m) => !live.has(m.id)).map((m) => [m.id, m.name]));
+    const checked = checkProposals(answer.proposals, ctx, archived);
     const problems = [...answer.problems, ...checked.problems];
     if (!checked.ok.length) {
       const failed = await finishRun(db, run, {
@@ -264,7 +284,7 @@ async function execute(
       status: 'failed',
       message: ours
         ? 'Drafting failed on our side; nothing was stored. Try again, or write the hypothesis yourself.'
-        : `${(e as Error).message} Nothing was stored.`,
+        : `${e instanceof ValidationError ? (Object.values(e.fields)[0] ?? e.message) : (e as Error).message} Nothing was stored.`,
     }).catch(() => run);
     return { run: failed, items: [], source: run.source, problems: [failed.message] };
   }

@@ -1,10 +1,13 @@
 // Look-alike hypotheses: a draft too similar to an existing hypothesis or another draft is flagged with its
 // twin, for triage to merge or drop. Pure. Text similarity is the Dice coefficient of word bigrams after
-// normalising (lower case, accents off, plurals and a few filler words dropped), over title + change: short
-// enough to be robust to rewording of the rationale, long enough not to call two "onboarding" ideas twins.
+// normalising (lower case, accents off, plurals and a few filler words dropped), of the titles and of the
+// changes (the title weighs double): robust to rewording of the rationale, not fooled into calling two "onboarding" ideas,
+// or two drafts of one playbook template, twins.
 
 /** At or above this, two hypotheses are flagged as look-alikes. */
 export const TWIN_THRESHOLD = 0.5;
+/** Changes this similar make a look-alike on their own, whatever the titles. */
+const SAME_CHANGE = 0.9;
 
 const FILLER = new Set([
   'a',
@@ -80,16 +83,33 @@ export type Comparable = { id: number; title: string; change: string };
 /** The text two hypotheses are compared on. */
 export const comparableText = (h: Pick<Comparable, 'title' | 'change'>) => `${h.title}. ${h.change}`;
 
+/**
+ * How alike two hypotheses are: their titles' similarity weighted 2, their changes' 1 (the title alone when
+ * neither has a change). Not title + change as one text: drafts from one template ("take the change that won
+ * in “X” further: adapt it for teams of ten or more…") share most of their change's words and would look
+ * alike whatever X they build on. The title names the idea; a change's wording is often a drafter's template.
+ */
+export function likeness(
+  a: Pick<Comparable, 'title' | 'change'>,
+  b: Pick<Comparable, 'title' | 'change'>,
+): number {
+  const title = similarity(a.title, b.title);
+  if (!words(a.change).length && !words(b.change).length) return title;
+  const change = similarity(a.change, b.change);
+  // The same change, nearly word for word, is the same idea whatever it is called.
+  if (change >= SAME_CHANGE) return change;
+  return Math.round(((2 * title + change) / 3) * 1000) / 1000;
+}
+
 /** The most similar of `others` at or above the threshold, or undefined. */
 export function twinOf<T extends Comparable>(
   draft: Pick<Comparable, 'title' | 'change'>,
   others: T[],
   threshold = TWIN_THRESHOLD,
 ): { twin: T; score: number } | undefined {
-  const text = comparableText(draft);
   let best: { twin: T; score: number } | undefined;
   for (const o of others) {
-    const score = similarity(text, comparableText(o));
+    const score = likeness(draft, o);
     if (score >= threshold && (!best || score > best.score)) best = { twin: o, score };
   }
   return best;

@@ -22,7 +22,8 @@ export function DraftProvenance(props: Props) {
   const base = `/w/${ws.slug}`;
   const reasons = h.scoreReasons;
   return (
-    <section class="draft-provenance" aria-label="Where this draft came from">
+    // Not a named region: a list of drafts would repeat one landmark name per card (axe: landmark-unique).
+    <div class="draft-provenance">
       <p class="draft-source">
         Drafted by <strong>{sourceLabel(h.draftSource, h.draftRule)}</strong>
         {h.draftRunId && !props.hideRun ? (
@@ -64,7 +65,7 @@ export function DraftProvenance(props: Props) {
         <p class="muted">It does not build on a specific learning or experiment.</p>
       )}
       {twin ? <TwinFlag ws={ws} twin={twin} /> : null}
-    </section>
+    </div>
   );
 }
 

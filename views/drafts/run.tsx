@@ -67,7 +67,9 @@ export function RunSection(props: { ws: RoleWorkspace; data: RunData }) {
     <section id="draft-run" class="draft-run" aria-live="polite">
       {run.status === 'failed' ? (
         <div class="alert error" role="alert">
-          <strong>Drafting failed.</strong> {run.message} Nothing was stored.
+          <strong>Drafting failed.</strong> {run.message}
+          {/* The pipeline's messages already say so; an older or hand-made one may not. */}
+          {run.message.includes('Nothing was stored.') ? '' : ' Nothing was stored.'}
         </div>
       ) : (
         <div class="alert ok">
@@ -77,6 +79,8 @@ export function RunSection(props: { ws: RoleWorkspace; data: RunData }) {
       <Problems run={run} />
       {data.items.length ? (
         <div class="stack draft-list">
+          {/* The cards' titles are h3: the page needs the h2 between them and its h1. */}
+          <h2 id="run-drafts-h">Drafts</h2>
           {data.items.map((h) => (
             <DraftCard ws={ws} h={h} back={back} hideRun />
           ))}
