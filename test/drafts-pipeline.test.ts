@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
 import { closeAs, makeHypothesis, makeInput, makeWorkspace } from '../db/factories';
 import { auditEvents, draftRuns, hypotheses, type Workspace } from '../db/schema';
+import { describeEvent } from '../src/audit/describe';
 import { checkProposals, draftNow } from '../src/drafts/drafts';
 import type { DraftContext, Drafter } from '../src/drafts/types';
 import { getNorthStar } from '../src/metrics/metrics';
@@ -165,5 +166,28 @@ describe('drafting pipeline', () => {
     });
     expect(seen).toHaveLength(0);
     expect(await db.orm.select().from(draftRuns)).toHaveLength(0);
+  });
+});
+
+describe('merges in the trail', () => {
+  it('says a merge in one sentence on each side, without a raw "merged from" row', () => {
+    const twin = describeEvent({
+      entity: 'hypothesis',
+      entityId: 23,
+      action: 'update',
+      before: { rationale: 'Teams stall.', tags: ['onboarding'], mergedFrom: null },
+      after: { rationale: 'Teams stall.\n\nAlso proposed…', tags: ['onboarding', 'email'], mergedFrom: 41 },
+    });
+    expect(twin.summary).toBe('Merged draft #41 into it');
+    expect(twin.rows.map((r) => r.field).sort()).toEqual(['rationale', 'tags']);
+    const draft = describeEvent({
+      entity: 'hypothesis',
+      entityId: 41,
+      action: 'transition',
+      before: { status: 'draft' },
+      after: { status: 'rejected', mergedInto: 23 },
+    });
+    expect(draft.summary).toBe('Merged into #23 (a look-alike) and dropped');
+    expect(draft.rows.map((r) => r.field)).toEqual(['status']);
   });
 });

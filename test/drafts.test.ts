@@ -271,7 +271,7 @@ describe('look-alikes and merge', () => {
     expect(res.headers.get('location')).toBe(`/w/acme/drafts/runs/${runId}?done=merged&into=${twin.id}`);
     const after = await requireHypothesis(db, ws, twin.id);
     expect(after.rationale).toBe(
-      `teams stall without a next step\n\nAlso proposed by the playbook rule “extend a win to another segment or surface” (draft #${draft.id}): show an onboarding checklist to new teams on their first board`,
+      `teams stall without a next step.\n\nAlso proposed by the playbook rule “extend a win to another segment or surface” (draft #${draft.id}): show an onboarding checklist to new teams on their first board`,
     );
     expect(after.tags).toEqual(['activation', 'checklist', 'onboarding']);
     expect(after.version).toBe(twin.version + 1);

@@ -32,7 +32,8 @@ const DERIVED = new Set(['ice', 'expectedRoti', 'lift', 'roti']);
  * Context carried along (the title of the experiment a learning was linked to, the batch a move went
  * through: the sentence names it), never a change itself.
  */
-const CONTEXT = new Set(['hypothesisTitle', 'userId', 'batchId']);
+// mergedFrom / mergedInto: a merge's sentence names the other draft already.
+const CONTEXT = new Set(['hypothesisTitle', 'userId', 'batchId', 'mergedFrom', 'mergedInto']);
 
 const ENTITY_WORDS: Record<string, string> = {
   hypothesis: 'Hypothesis',

@@ -9,6 +9,7 @@ import type { AppEnv, Deps } from '../env';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { respond } from '../htmx';
 import { requireHypothesis } from '../hypotheses/hypotheses';
+import { DONE as MEETING_DONE } from '../meeting/answer';
 import { activeInputs, getMetric, listMetrics } from '../metrics/metrics';
 import { blank, idParam, parse, readForm } from '../validation';
 import { DraftRequest, drafterFor, requireRun, runItems, startDraftRun } from './drafts';
@@ -165,6 +166,10 @@ export function draftRoutes(deps: Deps) {
     try {
       const input = parse(MergeForm, body);
       const { twin } = await mergeDraft(db, ws, id, input.version);
+      // The meeting page says only the outcomes it knows (?done=…): back at its drafts section, with the
+      // merge's own sentence once it has one, else the general one, never silently.
+      if (back === `/w/${ws.slug}/meeting`)
+        return c.redirect(`${back}?done=${'merged' in MEETING_DONE ? 'merged' : 'triaged'}#m-drafts`, 303);
       return c.redirect(`${back}?done=merged&into=${twin.id}`, 303);
     } catch (e) {
       return refusedAt(c, back, e);

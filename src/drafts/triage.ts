@@ -43,7 +43,9 @@ export function mergedRationale(
   draft: Pick<Hypothesis, 'id' | 'change' | 'draftSource' | 'draftRule'>,
   max = LONG_TEXT_MAX,
 ): string {
-  const note = `\n\nAlso proposed by ${sourceLabel(draft.draftSource, draft.draftRule)} (draft #${draft.id}): ${draft.change}`;
+  // Pages show a rationale as one paragraph: without a full stop the note would run on from its last words.
+  const stop = /[.!?…)”"']$/.test(twinRationale.trimEnd()) || !twinRationale.trim() ? '' : '.';
+  const note = `${stop}\n\nAlso proposed by ${sourceLabel(draft.draftSource, draft.draftRule)} (draft #${draft.id}): ${draft.change}`;
   const room = max - twinRationale.length;
   if (room <= 1) return twinRationale;
   return twinRationale + (note.length <= room ? note : `${note.slice(0, room - 1).trimEnd()}…`);

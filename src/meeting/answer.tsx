@@ -27,6 +27,7 @@ export type Outcome = {
 export const DONE: Record<string, string> = {
   scored: 'Your score is saved.',
   triaged: 'Draft triaged.',
+  merged: 'Draft merged into its look-alike: its idea and tags were added there.',
   closed: 'Closed: its learning is listed under “What we learned”.',
   planned: 'The next batch is being planned: select backlog items into it.',
   capacity: 'Capacity saved.',

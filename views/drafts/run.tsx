@@ -19,12 +19,15 @@ export type RunData = { run: DraftRun; items: DraftView[]; metricName?: string }
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function Problems(props: { run: DraftRun }) {
-  const { problems } = props.run;
+  const { run } = props;
+  // A failed run's message already quotes its problem: listed again underneath, it reads twice.
+  const problems =
+    run.status === 'failed' ? run.problems.filter((p) => !run.message.includes(p)) : run.problems;
   if (!problems.length) return null;
   return (
     <div class="alert warn draft-problems">
       <strong>
-        {props.run.status === 'failed'
+        {run.status === 'failed'
           ? plural(problems.length, 'problem')
           : `${plural(problems.length, 'draft was', 'drafts were')} dropped or left out:`}
       </strong>
