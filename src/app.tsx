@@ -15,6 +15,7 @@ import { assetRoutes } from './assets';
 import { auditRoutes } from './audit/routes';
 import { backupRoutes } from './backup/routes';
 import { batchRoutes } from './batches/routes';
+import { mountBenchLimit } from './bench-limit';
 import { draftRoutes } from './drafts/routes';
 import { type AppEnv, BACKUP_LIMIT_BYTES, CSV_LIMIT_BYTES, type Deps } from './env';
 import { isDomainError, logBug } from './errors';
@@ -77,6 +78,8 @@ export function createApp(deps: Deps) {
       },
     }),
   );
+  // `npm run bench` only (src/bench-limit.tsx): the same page bytes precomputed, the limit for this stack.
+  if (process.env.LODESTAR_BENCH_LIMIT === '1') mountBenchLimit(app);
   // Uploads get their own, larger limits (a CSV file, a workspace backup); everything else stays small.
   const sizeLimit = (limit: number, what: string) =>
     bodyLimit({

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
 import { closeAs, makeHypothesis, makeInput, makeWorkspace } from '../db/factories';
 import type { Workspace } from '../db/schema';
+import { leverRotiByMetric, leversOf } from '../src/levers/levers';
+import { archiveMetric } from '../src/metrics/metrics';
 import { form, htmx, testApp } from './helpers';
 
 /** Rows of a table as text cells (header cells included), tags stripped. */
@@ -203,5 +205,22 @@ describe('levers', () => {
     );
     expect(page).toContain('hx-target="#learnings-panel"');
     void a;
+  });
+});
+
+describe('lever figures for the backlog', () => {
+  it('sums in the database exactly what leversOf computes from every closed experiment', async () => {
+    const { db } = await testApp();
+    const ws = await makeWorkspace(db, { slug: 'sums' });
+    const { a } = await fixture(db, ws);
+    // An archived input with history stays a lever; one without history is not.
+    const gone = await makeInput(db, ws, { name: 'Gone' });
+    await archiveMetric(db, ws, gone.id);
+    const grouped = await leverRotiByMetric(db, ws);
+    const full = (await leversOf(db, ws, { byTag: false })).map((l) => [l.metricId, l] as const);
+    expect([...grouped.entries()]).toEqual(full);
+    // a1–a4: 2 of 4 won; (4 + 4 + 1 + 2) ÷ (2 + 4 + 2 + 2) = 1.1; ROTI (2 + 0.5 + 6 + 0.5) ÷ 4 = 2.25.
+    expect(grouped.get(a.id)).toMatchObject({ closed: 4, wins: 2, effortRatio: 1.1, meanRoti: 2.25 });
+    expect(grouped.has(gone.id)).toBe(false);
   });
 });

@@ -68,6 +68,25 @@ export function leverStats(rows: ClosedExperiment[]): LeverStats {
   };
 }
 
+/** The same figures as leverStats from sums a database can compute (closed, wins, Σ ROTI, Σ days). */
+export function statsFromSums(s: {
+  closed: number;
+  wins: number;
+  rotiSum: number;
+  rotiCount: number;
+  actual: number;
+  estimated: number;
+}): LeverStats {
+  return {
+    closed: s.closed,
+    wins: s.wins,
+    winRate: s.closed ? round(s.wins / s.closed, 3) : null,
+    meanRoti: s.rotiCount ? round(s.rotiSum / s.rotiCount, 3) : null,
+    effortRatio: s.estimated > 0 ? round(s.actual / s.estimated, 2) : null,
+    suggestedConfidence: suggestedConfidence(s.wins, s.closed),
+  };
+}
+
 /**
  * Brier score of the stated Confidence (as a probability, Confidence ÷ 10) against win (1) / not-win (0):
  * 0 is perfect, 0.25 is what always saying 5 scores, 1 is always sure and always wrong. Null with no rows.
