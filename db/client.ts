@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Client, createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import { clientOptions, type DbKind, type DbSettings, dbKind } from './client-options';
 import * as schema from './schema';
 
 export type Orm = LibSQLDatabase<typeof schema>;
@@ -23,6 +24,8 @@ export type Db = {
    */
   onCommit(listener: (change: CommittedChange) => void): () => void;
   close(): void;
+  /** A local file, a libSQL server, or a local embedded replica of one (WAL and backups are for files). */
+  kind: DbKind;
 };
 
 /** What a write announces about itself once committed (the audit record's who-what, without values). */
@@ -49,13 +52,15 @@ export function afterCommit(tx: Tx, change: CommittedChange): void {
 
 export const BUSY_TIMEOUT_MS = 5000;
 
-export function createDb(url: string): Db {
+export function createDb(where: string | DbSettings): Db {
+  const settings = typeof where === 'string' ? { url: where } : where;
+  const url = settings.url;
   if (url.startsWith('file:')) {
     const path = url.slice('file:'.length);
     if (path && path !== ':memory:' && !path.startsWith(':')) mkdirSync(dirname(path), { recursive: true });
   }
   // `timeout` is the busy timeout of every pooled connection (a PRAGMA would be lost on new ones).
-  const client = createClient({ url, timeout: BUSY_TIMEOUT_MS });
+  const client = createClient(clientOptions(settings, BUSY_TIMEOUT_MS));
   const orm = drizzle(client, { schema });
   let queue: Promise<unknown> = Promise.resolve();
   const listeners = new Set<(change: CommittedChange) => void>();
@@ -73,6 +78,7 @@ export function createDb(url: string): Db {
   return {
     orm,
     client,
+    kind: dbKind(settings),
     write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       let changes: CommittedChange[] = [];
       const run = queue

@@ -2,7 +2,24 @@ import { z } from 'zod';
 
 const Config = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  DATABASE_URL: z.string().min(1).default('file:./data/lodestar.db'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)\S+$/, {
+      error: 'DATABASE_URL is file:PATH, or libsql://, https:// (or wss://) for a libSQL server',
+    })
+    .default('file:./data/lodestar.db'),
+  // A libSQL server (sqld, Turso): its token, and for an embedded replica the primary to sync from.
+  LIBSQL_AUTH_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  LODESTAR_REPLICA_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^(libsql|https?|wss?):\/\/\S+$/, {
+        error: "LODESTAR_REPLICA_URL is the primary's libsql:// or https:// URL",
+      })
+      .optional(),
+  ),
+  LIBSQL_SYNC_INTERVAL: z.coerce.number().int().min(1).max(86_400).default(60),
   // '0' turns the demo workspace off; anything else (or unset) seeds it into an empty database.
   LODESTAR_DEMO: z
     .string()
@@ -48,8 +65,14 @@ const Config = z.object({
 });
 export type Config = z.infer<typeof Config>;
 
+const ConfigChecked = Config.refine((c) => !c.LODESTAR_REPLICA_URL || c.DATABASE_URL.startsWith('file:'), {
+  path: ['LODESTAR_REPLICA_URL'],
+  error: 'An embedded replica keeps a local copy: set DATABASE_URL to a file: path for it',
+});
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = Config.safeParse(env);
+  // LIBSQL_SYNC_URL is the name libSQL's own docs use; LODESTAR_REPLICA_URL wins when both are set.
+  const parsed = ConfigChecked.safeParse({ LODESTAR_REPLICA_URL: env.LIBSQL_SYNC_URL, ...env });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);

@@ -5,6 +5,7 @@ import type { ScryptParams } from './accounts/passwords';
 import type { LoginLimiter } from './accounts/rate-limit';
 import type { LlmConfig } from './config';
 import type { Drafter } from './drafts/types';
+import type { Lifecycle } from './health/routes';
 
 export const CSV_LIMIT_BYTES = 2 * 1024 * 1024;
 export const BACKUP_LIMIT_BYTES = 50 * 1024 * 1024;
@@ -31,6 +32,8 @@ export type Deps = {
   scrypt?: ScryptParams;
   /** Failed sign-in counters; one per app unless given. */
   loginLimiter?: LoginLimiter;
+  /** The server's shutdown state: /healthz answers 503 once it drains. */
+  lifecycle?: Lifecycle;
 };
 
 /** What middleware puts on the context for the handlers after it. */

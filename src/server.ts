@@ -1,21 +1,32 @@
 import { serve } from '@hono/node-server';
 import { createDb } from '../db/client';
+import { dbSettings } from '../db/client-options';
 import { migrateDb } from '../db/migrate';
 import { seedDemoIfEmpty } from '../db/seed';
 import { countUsers } from './accounts/users';
 import { createApp } from './app';
 import { llmConfig, readConfig } from './config';
+import type { Lifecycle } from './health/routes';
+import { holdDatabase } from './operations/server-lock';
+import { createDrain } from './operations/shutdown';
+import { databasePath } from './operations/snapshot';
+import { dispatcherFor } from './webhooks/dispatcher';
 
 // Reads config, opens the database, migrates, seeds the demo workspace into an empty database, listens.
 const config = readConfig();
-const db = createDb(config.DATABASE_URL);
+const db = createDb(dbSettings(config));
 await migrateDb(db);
 if (config.LODESTAR_DEMO) {
   const seeded = await seedDemoIfEmpty(db);
   if (seeded) console.log(`Seeded the demo workspace: /w/${seeded.slug}`);
 }
+// `restore` refuses to swap the file while this pid file names a live process.
+const dbPath = databasePath(config.DATABASE_URL);
+const releaseDatabase = dbPath ? holdDatabase(dbPath) : () => {};
+const lifecycle: Lifecycle = { draining: false };
 const app = createApp({
   db,
+  lifecycle,
   logLevel: config.LOG_LEVEL,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   origin: config.LODESTAR_ORIGIN,
@@ -23,22 +34,26 @@ const app = createApp({
   llm: llmConfig(config),
 });
 const firstRun = (await countUsers(db)) === 0;
-const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
+const drain = createDrain(app, lifecycle);
+const server = serve({ fetch: drain.fetch, port: config.PORT }, (info) => {
   console.log(`Lodestar is running on http://localhost:${info.port} (database: ${config.DATABASE_URL})`);
   if (firstRun)
     console.log(`No account yet: open http://localhost:${info.port}/setup to create the first owner.`);
 });
 
-function shutdown() {
-  server.close(() => {
-    db.close();
-    process.exit(0);
-  });
-  // Open meeting pages hold a live (SSE) stream each; idle keep-alive connections hold on too. Closing them
-  // lets the server finish at once; the pages reconnect to the next server by themselves.
-  if ('closeAllConnections' in server) server.closeAllConnections();
-  // Connections kept alive by browsers would hold the close open; do not wait for them forever.
-  setTimeout(() => process.exit(0), 5000).unref();
+// SIGTERM (a deploy, systemd, Docker) or SIGINT (Ctrl-C): stop accepting, let the requests in flight
+// finish (10 s at most), answer anything new with 503, end the live streams, then close the database.
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(JSON.stringify({ t: new Date().toISOString(), shutdown: signal, inFlight: drain.inFlight() }));
+  const { cut } = await drain.drain(server as import('node:http').Server);
+  dispatcherFor(db)?.stop();
+  db.close();
+  releaseDatabase();
+  console.log(JSON.stringify({ t: new Date().toISOString(), shutdown: 'done', cut }));
+  process.exit(0);
 }
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -12,7 +12,13 @@ export const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
 export const INVOKE = 'npm run lodestar --';
 
 /** What every command receives. `scrypt` is OWASP's cost unless a test passes a cheaper one. */
-export type Ctx = { db: Db; out: Output; scrypt?: ScryptParams };
+export type Ctx = {
+  db: Db;
+  out: Output;
+  scrypt?: ScryptParams;
+  /** DATABASE_URL, for the commands that work on the database file itself (backup, restore). */
+  databaseUrl?: string;
+};
 
 export type Command = {
   /** The command and its options, as in the usage text: `user add --email E …`. */
@@ -20,6 +26,8 @@ export type Command = {
   /** What it does, in a line or two. */
   about: string;
   options: ParseArgsOptionsConfig;
+  /** Takes arguments that are not options (a FILE): they reach `exec` as `args`. */
+  positionals?: boolean;
   /** Validates the parsed options and runs; returns the exit code. */
   exec(values: unknown, ctx: Ctx): Promise<number>;
 };
@@ -29,6 +37,7 @@ export function command<S extends z.ZodType>(spec: {
   usage: string;
   about: string;
   options: ParseArgsOptionsConfig;
+  positionals?: boolean;
   schema: S;
   run(input: z.output<S>, ctx: Ctx): Promise<number>;
 }): Command {

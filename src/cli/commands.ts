@@ -3,6 +3,7 @@ import type { Db } from '../../db/client';
 import type { ScryptParams } from '../accounts/passwords';
 import { runAs } from '../audit/actor';
 import { isDomainError, ValidationError } from '../errors';
+import { backup, restore } from './backup';
 import { type Command, EXIT, INVOKE } from './command';
 import { memberAdd } from './members';
 import type { Output } from './output';
@@ -11,7 +12,7 @@ import { userAdd, userList, userResetPassword } from './users';
 
 export type { Output } from './output';
 
-/** Every command, keyed by its two words. */
+/** Every command, keyed by its two words (or its one word: backup, restore). */
 export const COMMANDS: Record<string, Command> = {
   'user add': userAdd,
   'user reset-password': userResetPassword,
@@ -20,6 +21,8 @@ export const COMMANDS: Record<string, Command> = {
   'token create': tokenCreate,
   'token list': tokenList,
   'token revoke': tokenRevoke,
+  backup,
+  restore,
 };
 
 const HELP = new Set(['help', '--help', '-h']);
@@ -53,9 +56,12 @@ export async function runCli(
   argv: string[],
   db: Db,
   out: Output,
-  options: { scrypt?: ScryptParams } = {},
+  options: { scrypt?: ScryptParams; databaseUrl?: string } = {},
 ): Promise<number> {
-  const [group, action, ...rest] = argv;
+  const [group, ...afterGroup] = argv;
+  // A one-word command takes everything after its word; the others take what follows their second word.
+  const single = group !== undefined && Object.hasOwn(COMMANDS, group) ? group : undefined;
+  const [action, ...rest] = single ? [single, ...afterGroup] : afterGroup;
   if (group === undefined) {
     out.error(usage());
     return EXIT.usage;
@@ -64,7 +70,7 @@ export async function runCli(
     out.log(usage());
     return EXIT.ok;
   }
-  const cmd = COMMANDS[`${group} ${action}`];
+  const cmd = single ? COMMANDS[single] : COMMANDS[`${group} ${action}`];
   if (!cmd) {
     const known = Object.keys(COMMANDS).some((k) => k.startsWith(`${group} `));
     out.error(
@@ -83,7 +89,13 @@ export async function runCli(
   }
   let values: unknown;
   try {
-    values = parseArgs({ args: rest, options: cmd.options, strict: true, allowPositionals: false }).values;
+    const parsed = parseArgs({
+      args: rest,
+      options: cmd.options,
+      strict: true,
+      allowPositionals: !!cmd.positionals,
+    });
+    values = cmd.positionals ? { ...parsed.values, args: parsed.positionals } : parsed.values;
   } catch (e) {
     out.error(firstSentence(e instanceof Error ? e.message : String(e)));
     out.error(`Usage: ${INVOKE} ${cmd.usage}`);
@@ -91,7 +103,7 @@ export async function runCli(
   }
   return runAs({ kind: 'cli' }, async () => {
     try {
-      return await cmd.exec(values, { db, out, scrypt: options.scrypt });
+      return await cmd.exec(values, { db, out, scrypt: options.scrypt, databaseUrl: options.databaseUrl });
     } catch (e) {
       // What the domain refuses (a taken email, the last owner stepping down) is an answer, not a crash.
       if (!isDomainError(e)) throw e;
