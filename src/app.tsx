@@ -82,7 +82,7 @@ export function createApp(deps: Deps) {
     }),
   );
   // `npm run bench` only (src/bench-limit.tsx): the same page bytes precomputed, the limit for this stack.
-  if (process.env.LODESTAR_BENCH_LIMIT === '1') mountBenchLimit(app);
+  if (deps.benchLimit) mountBenchLimit(app);
   // Uploads get their own, larger limits (a CSV file, a workspace backup); everything else stays small.
   const sizeLimit = (limit: number, what: string) =>
     bodyLimit({

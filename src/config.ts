@@ -62,6 +62,12 @@ const Config = z.object({
   LODESTAR_LLM_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
   LODESTAR_LLM_API_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
   LODESTAR_LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  // `npm run bench` only: serve a page's bytes precomputed at /__bench/limit (src/bench-limit.tsx). It hands
+  // a stored page to anyone, so it is never for a real server.
+  LODESTAR_BENCH_LIMIT: z
+    .string()
+    .default('0')
+    .transform((v) => v === '1'),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -20,6 +20,8 @@ export type Deps = {
   backupLimitBytes?: number;
   /** The model drafter's endpoint (LODESTAR_LLM_*); without it drafts come from the playbook. */
   llm?: LlmConfig;
+  /** Serve /__bench/limit (LODESTAR_BENCH_LIMIT=1, `npm run bench` only). */
+  benchLimit?: boolean;
   /** A drafter to use instead (tests). */
   drafter?: Drafter;
   /** Outgoing webhooks: how long one attempt may take and the waits before each retry (tests shorten them). */

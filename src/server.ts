@@ -32,6 +32,7 @@ const app = createApp({
   origin: config.LODESTAR_ORIGIN,
   trustProxy: config.LODESTAR_TRUST_PROXY,
   llm: llmConfig(config),
+  benchLimit: config.LODESTAR_BENCH_LIMIT,
 });
 const firstRun = (await countUsers(db)) === 0;
 const drain = createDrain(app, lifecycle);

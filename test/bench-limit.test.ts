@@ -1,13 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../db/factories';
 import { BENCH_LIMIT_PATH } from '../src/bench-limit';
 import { appFor, freshDb, person } from './helpers';
 
 // The benchmark's "limit" route (npm run bench:meeting) must not exist unless LODESTAR_BENCH_LIMIT=1.
-
-afterEach(() => {
-  delete process.env.LODESTAR_BENCH_LIMIT;
-});
 
 describe('bench limit route', () => {
   it('is not there without LODESTAR_BENCH_LIMIT=1', async () => {
@@ -21,11 +17,10 @@ describe('bench limit route', () => {
   });
 
   it('answers the page it rendered once, byte for byte, without asking the database again', async () => {
-    process.env.LODESTAR_BENCH_LIMIT = '1';
     const db = await freshDb();
     const me = await person(db);
     const ws = await makeWorkspace(db, { ownerId: me.user.id });
-    const app = appFor(db);
+    const app = appFor(db, { benchLimit: true });
     const headers = { cookie: me.cookie };
     const page = await (await app.request(`/w/${ws.slug}/backlog`, { headers })).text();
     const first = await app.request(`${BENCH_LIMIT_PATH}?from=/w/${ws.slug}/backlog`, { headers });
@@ -38,9 +33,10 @@ describe('bench limit route', () => {
   });
 
   it('refuses anything but a workspace page', async () => {
-    process.env.LODESTAR_BENCH_LIMIT = '1';
     const db = await freshDb();
-    const res = await appFor(db).request(`${BENCH_LIMIT_PATH}?from=https://example.com/`);
+    const res = await appFor(db, { benchLimit: true }).request(
+      `${BENCH_LIMIT_PATH}?from=https://example.com/`,
+    );
     expect(res.status).toBe(400);
   });
 });
