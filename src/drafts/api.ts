@@ -33,7 +33,10 @@ export function draftApiRoutes(deps: Deps) {
       throw e;
     }
     const { run, items, source, problems } = outcome;
-    // Nothing survived: the drafter (a model, usually) failed us, so the gateway-style 502 — nothing stored.
+    // The built-in playbook with nothing new to offer is an answer, not a failure: the problems say why.
+    if (!items.length && source === 'playbook')
+      return c.json({ items, source, problems, runId: run.id }, 200);
+    // Nothing survived: the model failed us, so the gateway-style 502 — nothing stored.
     if (!items.length)
       return c.json(
         { error: { code: 'drafter_failed', message: run.message, problems, source, runId: run.id } },

@@ -79,6 +79,12 @@ function closeFieldErrors(fields: FieldErrors): FieldErrors {
   return out;
 }
 
+/** A form's id field as an id, or undefined when it is not a positive whole number. */
+function formId(raw: unknown): number | undefined {
+  const n = Number(raw);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
 export function hypothesisRoutes({ db }: Deps) {
   const app = new Hono<AppEnv>();
 
@@ -99,8 +105,9 @@ export function hypothesisRoutes({ db }: Deps) {
         h.status === 'running' ? learningsForClose(db, ws, h.metricId) : Promise.resolve([]),
         hypothesisHistory(db, ws.id, h, HISTORY_LIMIT),
         scoresOf(db, ws, [h.id]),
-        // The hints follow the metric the edit form holds (it may be a refused save's other metric).
-        hintFor(db, ws, Number(extra.edit?.values.metricId) || h.metricId),
+        // The hints follow the metric the edit form holds (it may be a refused save's other metric), when
+        // the form holds an id at all: a refused save's metricId may be anything ("1e309" is Infinity).
+        hintFor(db, ws, formId(extra.edit?.values.metricId) ?? h.metricId),
       ]);
     const teamScores: MemberScoreRow[] = scores.get(h.id) ?? [];
     const mine = teamScores.find((s) => s.userId === userId);

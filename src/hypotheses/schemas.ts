@@ -120,7 +120,8 @@ const Version = z.preprocess(
 const clearable = <T extends z.ZodType<number | undefined>>(field: T) =>
   z.preprocess(
     (v) => (v === undefined ? undefined : v === null || blank(v) === undefined ? null : v),
-    z.union([z.null(), field]),
+    // nullable, not a union with z.null(): a union that fails says only "Invalid input", losing the message.
+    field.nullable(),
   ) as unknown as z.ZodType<number | null | undefined>;
 
 export const HypothesisPatch = z

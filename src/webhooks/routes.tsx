@@ -77,12 +77,16 @@ export function webhookRoutes(deps: Deps) {
     return { ws, hook, rows, more, live: before == null, form: savedForm(hook), ...extra };
   };
 
+  // The fragment is the delivery log the page polls; a refused change (only ever a plain form post) gets the
+  // whole page, whose form carries the messages, even when sent by htmx.
   const renderHook = (c: C, props: WebhookProps, status: 200 | 409 | 422 = 200) =>
-    respond(
-      c,
-      { page: () => <WebhookPage {...props} />, fragment: () => <DeliveryLog {...props} /> },
-      status,
-    );
+    status === 200
+      ? respond(
+          c,
+          { page: () => <WebhookPage {...props} />, fragment: () => <DeliveryLog {...props} /> },
+          status,
+        )
+      : c.html(<WebhookPage {...props} />, status);
 
   app.get('/w/:slug/settings/webhooks', owner, async (c) => {
     const message = DONE[c.req.query('done') ?? ''];
