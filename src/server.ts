@@ -41,6 +41,7 @@ const server = serve({ fetch: drain.fetch, port: config.PORT }, (info) => {
   if (firstRun)
     console.log(`No account yet: open http://localhost:${info.port}/setup to create the first owner.`);
 });
+drain.watch(server as import('node:http').Server);
 
 // SIGTERM (a deploy, systemd, Docker) or SIGINT (Ctrl-C): stop accepting, let the requests in flight
 // finish (10 s at most), answer anything new with 503, end the live streams, then close the database.
@@ -48,9 +49,13 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
+  await drain.settle();
   console.log(JSON.stringify({ t: new Date().toISOString(), shutdown: signal, inFlight: drain.inFlight() }));
   const { cut } = await drain.drain(server as import('node:http').Server);
   dispatcherFor(db)?.stop();
+  // Fold the write-ahead log into the database file before closing, so a stopped server leaves one file
+  // behind (a copy or a restore then needs nothing else).
+  if (db.kind === 'file') await db.client.execute('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined);
   db.close();
   releaseDatabase();
   console.log(JSON.stringify({ t: new Date().toISOString(), shutdown: 'done', cut }));
