@@ -7,10 +7,7 @@ import type { UploadSource } from '../../src/imports/upload';
 import { ice } from '../../src/scoring/scores';
 import { fmtIce, OutcomePill } from '../components/badges';
 import { Layout } from '../layout';
-import { CommitForm, FileReport, FixForm, RowMessages, Verdict } from './preview-parts';
-
-const plural = (n: number, one: string, many = `${one}s`) =>
-  `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+import { CommitForm, FileReport, FixForm, PreviewTable, plural, RowMessages, Verdict } from './preview-parts';
 
 /** The preview of a hypotheses CSV: every row with what it becomes, or its errors; confirm only when clean. */
 export function HypothesesPreview(props: {
@@ -54,67 +51,59 @@ export function HypothesesPreview(props: {
       ) : null}
       <FileReport source={props.source} findings={check.findings} mapped={check.mapped} />
       {n ? (
-        <section aria-labelledby="rows-head">
-          <h2 id="rows-head">
-            Rows{' '}
-            <span class="muted small">
-              ({plural(n, 'row')}
-              {rowErrors ? `, ${rowErrors} with errors` : ''})
-            </span>
-          </h2>
-          {/* Focusable: on a narrow screen the table scrolls sideways, by keyboard too. */}
-          <section class="table-scroll" tabindex={0} aria-label="Table of the rows">
-            <table class="table preview-table">
-              <thead>
-                <tr>
-                  <th scope="col" class="num">
-                    Row
-                  </th>
-                  <th scope="col">Title</th>
-                  <th scope="col">Metric</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" class="num">
-                    ICE <span class="muted small">(I · C · E)</span>
-                  </th>
-                  <th scope="col">Notes</th>
-                </tr>
-              </thead>
-              <tbody>
-                {check.rows.map((r) => (
-                  <tr class={r.errors.length ? 'has-row-error' : undefined}>
-                    <td class="num">{r.line}</td>
-                    <td>{clip(r.title, 200) || <span class="muted">(no title)</span>}</td>
-                    <td>{clip(r.metric, 80) || <span class="muted">—</span>}</td>
-                    <td>
-                      {STATUS_LABELS[r.status as ImportStatus] ?? clip(r.status, 40)}
-                      {r.result ? (
-                        <>
-                          {' '}
-                          <OutcomePill outcome={r.result} />
-                        </>
-                      ) : null}
-                    </td>
-                    <td class="num">
-                      {r.scores ? (
-                        <>
-                          {fmtIce(ice(r.scores, ws.iceMode), ws.iceMode)}{' '}
-                          <span class="muted small">
-                            ({r.scores.impact} · {r.scores.confidence} · {r.scores.ease})
-                          </span>
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td>
-                      <RowMessages errors={r.errors} warnings={r.warnings} notes={r.notes} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
-        </section>
+        <PreviewTable
+          id="rows-head"
+          title="Rows"
+          count={plural(n, 'row')}
+          errors={rowErrors}
+          label="Table of the rows"
+          head={
+            <tr>
+              <th scope="col" class="num">
+                Row
+              </th>
+              <th scope="col">Title</th>
+              <th scope="col">Metric</th>
+              <th scope="col">Status</th>
+              <th scope="col" class="num">
+                ICE <span class="muted small">(I · C · E)</span>
+              </th>
+              <th scope="col">Notes</th>
+            </tr>
+          }
+        >
+          {check.rows.map((r) => (
+            <tr class={r.errors.length ? 'has-row-error' : undefined}>
+              <td class="num">{r.line}</td>
+              <td>{clip(r.title, 200) || <span class="muted">(no title)</span>}</td>
+              <td>{clip(r.metric, 80) || <span class="muted">—</span>}</td>
+              <td>
+                {STATUS_LABELS[r.status as ImportStatus] ?? clip(r.status, 40)}
+                {r.result ? (
+                  <>
+                    {' '}
+                    <OutcomePill outcome={r.result} />
+                  </>
+                ) : null}
+              </td>
+              <td class="num">
+                {r.scores ? (
+                  <>
+                    {fmtIce(ice(r.scores, ws.iceMode), ws.iceMode)}{' '}
+                    <span class="muted small">
+                      ({r.scores.impact} · {r.scores.confidence} · {r.scores.ease})
+                    </span>
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td>
+                <RowMessages errors={r.errors} warnings={r.warnings} notes={r.notes} />
+              </td>
+            </tr>
+          ))}
+        </PreviewTable>
       ) : null}
       <FixForm slug={ws.slug} kind="hypotheses" text={props.text} open={!check.ok} />
     </Layout>

@@ -4,14 +4,11 @@ import type { MeasurementPreviewItem, MeasurementsCheck } from '../../src/import
 import type { UploadSource } from '../../src/imports/upload';
 import { periodLabel } from '../../src/measurements/periods';
 import { Layout } from '../layout';
-import { CommitForm, FileReport, FixForm, RowMessages, Verdict } from './preview-parts';
+import { CommitForm, FileReport, FixForm, PreviewTable, plural, RowMessages, Verdict } from './preview-parts';
 
 /** A value as typed in a spreadsheet: no padding zeros, thousands separated. */
 const num = (n: number | undefined) =>
   n === undefined ? '—' : n.toLocaleString('en', { maximumFractionDigits: 6 });
-
-const plural = (n: number, one: string, many = `${one}s`) =>
-  `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 /** The value already stored for a metric (by name) and period, keyed `name|period`. */
 export type StoredValues = Map<string, number>;
@@ -89,64 +86,56 @@ export function MeasurementsPreview(props: {
         </ul>
       ) : null}
       {n ? (
-        <section aria-labelledby="values-head">
-          <h2 id="values-head">
-            Values{' '}
-            <span class="muted small">
-              ({plural(n, 'value')}
-              {itemErrors ? `, ${itemErrors} with errors` : ''})
-            </span>
-          </h2>
-          {/* Focusable: on a narrow screen the table scrolls sideways, by keyboard too. */}
-          <section class="table-scroll" tabindex={0} aria-label="Table of the values">
-            <table class="table preview-table">
-              <thead>
-                <tr>
-                  <th scope="col" class="num">
-                    Row
-                  </th>
-                  <th scope="col">Metric</th>
-                  <th scope="col">Period</th>
-                  <th scope="col" class="num">
-                    Value
-                  </th>
-                  <th scope="col">What happens</th>
-                </tr>
-              </thead>
-              <tbody>
-                {check.items.map((item, i) => {
-                  const e = effects[i];
-                  const c = cadence.get(item.metric);
-                  return (
-                    <tr class={item.errors.length ? 'has-row-error' : undefined}>
-                      <td class="num">{item.line}</td>
-                      <td>{clip(item.metric, 80) || <span class="muted">—</span>}</td>
-                      <td>
-                        {item.period && c
-                          ? periodLabel(item.period, c)
-                          : clip(item.raw, 80) || <span class="muted">—</span>}
-                      </td>
-                      <td class="num">{num(item.value)}</td>
-                      <td>
-                        {e ? (
-                          e.effect === 'new' ? (
-                            'New'
-                          ) : e.effect === 'same' ? (
-                            <span class="muted">Unchanged</span>
-                          ) : (
-                            `Replaces ${num(e.before)}`
-                          )
-                        ) : (
-                          <RowMessages errors={item.errors} />
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </section>
-        </section>
+        <PreviewTable
+          id="values-head"
+          title="Values"
+          count={plural(n, 'value')}
+          errors={itemErrors}
+          label="Table of the values"
+          head={
+            <tr>
+              <th scope="col" class="num">
+                Row
+              </th>
+              <th scope="col">Metric</th>
+              <th scope="col">Period</th>
+              <th scope="col" class="num">
+                Value
+              </th>
+              <th scope="col">What happens</th>
+            </tr>
+          }
+        >
+          {check.items.map((item, i) => {
+            const e = effects[i];
+            const c = cadence.get(item.metric);
+            return (
+              <tr class={item.errors.length ? 'has-row-error' : undefined}>
+                <td class="num">{item.line}</td>
+                <td>{clip(item.metric, 80) || <span class="muted">—</span>}</td>
+                <td>
+                  {item.period && c
+                    ? periodLabel(item.period, c)
+                    : clip(item.raw, 80) || <span class="muted">—</span>}
+                </td>
+                <td class="num">{num(item.value)}</td>
+                <td>
+                  {e ? (
+                    e.effect === 'new' ? (
+                      'New'
+                    ) : e.effect === 'same' ? (
+                      <span class="muted">Unchanged</span>
+                    ) : (
+                      `Replaces ${num(e.before)}`
+                    )
+                  ) : (
+                    <RowMessages errors={item.errors} />
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </PreviewTable>
       ) : null}
       <FixForm slug={ws.slug} kind="measurements" text={props.text} open={!check.ok} />
     </Layout>

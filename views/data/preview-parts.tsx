@@ -133,3 +133,36 @@ export function RowMessages(props: { errors: string[]; warnings?: string[]; note
     </ul>
   );
 }
+
+export const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+/** The preview's table of rows: a heading with the count and the errors, and a sideways-scrolling table. */
+export function PreviewTable(props: {
+  id: string;
+  title: string;
+  count: string;
+  errors: number;
+  label: string;
+  head: Child;
+  children: Child;
+}) {
+  return (
+    <section aria-labelledby={props.id}>
+      <h2 id={props.id}>
+        {props.title}{' '}
+        <span class="muted small">
+          ({props.count}
+          {props.errors ? `, ${props.errors} with errors` : ''})
+        </span>
+      </h2>
+      {/* Focusable: on a narrow screen the table scrolls sideways, by keyboard too. */}
+      <section class="table-scroll" tabindex={0} aria-label={props.label}>
+        <table class="table preview-table">
+          <thead>{props.head}</thead>
+          <tbody>{props.children}</tbody>
+        </table>
+      </section>
+    </section>
+  );
+}
