@@ -8,60 +8,38 @@ const require = createRequire(import.meta.url);
 
 // Served from memory: a handful of small files read once at start. htmx comes from node_modules, never
 // from a CDN, so Lodestar works on a network with no way out.
+const TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+};
+
+/** An asset by its name: Lodestar's own from views/assets, or a file of an installed package. */
+const asset = (path: string) => ({
+  path,
+  type: TYPES[path.slice(path.lastIndexOf('.') + 1)] ?? 'text/plain',
+});
+const own = (name: string) => asset(fileURLToPath(new URL(`../views/assets/${name}`, import.meta.url)));
+
+const OWN = [
+  'app.js',
+  'meeting.js',
+  'app.css',
+  'meeting.css',
+  'insights.css',
+  'tiles.css',
+  'measurements.css',
+  'data.css',
+  'webhooks.css',
+  'drafts.css',
+  'icon.svg',
+];
+
 const files: Record<string, { path: string; type: string }> = {
-  'htmx.min.js': {
-    path: require.resolve('htmx.org/dist/htmx.min.js'),
-    type: 'text/javascript; charset=utf-8',
-  },
-  'app.js': {
-    path: fileURLToPath(new URL('../views/assets/app.js', import.meta.url)),
-    type: 'text/javascript; charset=utf-8',
-  },
+  'htmx.min.js': asset(require.resolve('htmx.org/dist/htmx.min.js')),
   // htmx's own SSE extension: the meeting page's live updates.
-  'hx-sse.js': {
-    path: require.resolve('htmx.org/dist/ext/hx-sse.min.js'),
-    type: 'text/javascript; charset=utf-8',
-  },
-  'meeting.js': {
-    path: fileURLToPath(new URL('../views/assets/meeting.js', import.meta.url)),
-    type: 'text/javascript; charset=utf-8',
-  },
-  'meeting.css': {
-    path: fileURLToPath(new URL('../views/assets/meeting.css', import.meta.url)),
-    type: 'text/css; charset=utf-8',
-  },
-  'insights.css': {
-    path: fileURLToPath(new URL('../views/assets/insights.css', import.meta.url)),
-    type: 'text/css; charset=utf-8',
-  },
-  'tiles.css': {
-    path: fileURLToPath(new URL('../views/assets/tiles.css', import.meta.url)),
-    type: 'text/css; charset=utf-8',
-  },
-  'measurements.css': {
-    path: fileURLToPath(new URL('../views/assets/measurements.css', import.meta.url)),
-    type: 'text/css; charset=utf-8',
-  },
-  'data.css': {
-    path: fileURLToPath(new URL('../views/assets/data.css', import.meta.url)),
-    type: 'text/css; charset=utf-8',
-  },
-  'webhooks.css': {
-    path: fileURLToPath(new URL('../views/assets/webhooks.css', import.meta.url)),
-    type: 'text/css; charset=utf-8',
-  },
-  'drafts.css': {
-    path: fileURLToPath(new URL('../views/assets/drafts.css', import.meta.url)),
-    type: 'text/css; charset=utf-8',
-  },
-  'icon.svg': {
-    path: fileURLToPath(new URL('../views/assets/icon.svg', import.meta.url)),
-    type: 'image/svg+xml',
-  },
-  'app.css': {
-    path: fileURLToPath(new URL('../views/assets/app.css', import.meta.url)),
-    type: 'text/css; charset=utf-8',
-  },
+  'hx-sse.js': asset(require.resolve('htmx.org/dist/ext/hx-sse.min.js')),
+  ...Object.fromEntries(OWN.map((name) => [name, own(name)])),
 };
 
 export function assetRoutes() {
