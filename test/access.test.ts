@@ -20,6 +20,7 @@ import { parse } from '../src/validation';
 import { WebhookInput } from '../src/webhooks/schemas';
 import { createWebhook } from '../src/webhooks/webhooks';
 import { appFor, as, type Credentials, form, freshDb, htmx, json, person, signIn } from './helpers';
+import { type Route, routeTable, TABLES } from './route-table';
 
 // Who may call each route, written out by hand so that the tests below, which walk the app's own route
 // table, fail when a route is added without deciding who may use it, or when a guard goes missing.
@@ -109,51 +110,9 @@ const MUTATING: Record<string, Rule> = {
   'POST /api/v1/workspaces/:slug/drafts': 'editor',
 };
 
-type Route = { method: string; path: string };
-
-/** The app's own route table: handlers only (no middleware, no catch-alls), one entry per method+path. */
-function routeTable(): Route[] {
-  const app = appFor({} as Db);
-  const seen = new Set<string>();
-  const routes: Route[] = [];
-  for (const r of app.routes) {
-    if (r.method === 'ALL' || r.path.endsWith('*')) continue;
-    // The guards registered with app.on for every method under a workspace end in :slug alone.
-    if (/^\/(?:w|api\/v1\/workspaces)\/:slug$/.test(r.path) && r.method !== 'GET') continue;
-    const key = `${r.method} ${r.path}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    routes.push({ method: r.method, path: r.path });
-  }
-  return routes;
-}
-
 const mutating = () => routeTable().filter((r) => r.method !== 'GET');
 const reading = () =>
   routeTable().filter((r) => r.method === 'GET' && /\/(?:w|workspaces)\/:slug/.test(r.path));
-
-// Tables whose every row must be identical after a refused request. Sessions and the last-used time of
-// tokens are left out: reading a page legitimately notes that the session was seen.
-const TABLES = [
-  'users',
-  'workspaces',
-  'memberships',
-  'invites',
-  'metrics',
-  'hypotheses',
-  'hypothesis_tags',
-  'learnings',
-  'hypothesis_learnings',
-  'audit_events',
-  'api_tokens',
-  'batches',
-  'member_scores',
-  'measurements',
-  'share_links',
-  'webhooks',
-  'webhook_deliveries',
-  'draft_runs',
-];
 
 async function snapshot(db: Db): Promise<string> {
   const out: Record<string, unknown> = {};

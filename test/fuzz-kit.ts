@@ -19,26 +19,12 @@ import { parse } from '../src/validation';
 import { WebhookInput } from '../src/webhooks/schemas';
 import { createWebhook } from '../src/webhooks/webhooks';
 import { appFor, type Credentials, freshDb, person, signIn } from './helpers';
+import { type Route, routeTable, TABLES } from './route-table';
+
+export { type Route, routeTable };
 
 // The pieces of the fuzzing test (test/fuzz.test.ts): the route table, a workspace with one of everything,
 // and the arbitraries that make hostile requests.
-
-export type Route = { method: string; path: string };
-
-/** The app's own route table, handlers only, one entry per method+path (as test/access.test.ts walks it). */
-export function routeTable(): Route[] {
-  const seen = new Set<string>();
-  const routes: Route[] = [];
-  for (const r of appFor({} as Db).routes) {
-    if (r.method === 'ALL' || r.path.endsWith('*')) continue;
-    if (/^\/(?:w|api\/v1\/workspaces)\/:slug$/.test(r.path) && r.method !== 'GET') continue;
-    const key = `${r.method} ${r.path}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    routes.push({ method: r.method, path: r.path });
-  }
-  return routes;
-}
 
 /** A workspace 'alpha' owned by a signed-in server owner, with one of everything a route can point at. */
 export async function scenario() {
@@ -108,29 +94,6 @@ export function fill(path: string, s: Scenario): string {
     .replace(':token', ids.invite.token)
     .replace(':name', 'app.css');
 }
-
-// Tables whose rows must be identical after a refused request. Sessions and tokens' last-used times are
-// left out: being seen is not a change.
-const TABLES = [
-  'users',
-  'workspaces',
-  'memberships',
-  'invites',
-  'metrics',
-  'hypotheses',
-  'hypothesis_tags',
-  'learnings',
-  'hypothesis_learnings',
-  'audit_events',
-  'api_tokens',
-  'batches',
-  'member_scores',
-  'measurements',
-  'share_links',
-  'webhooks',
-  'webhook_deliveries',
-  'draft_runs',
-];
 
 /**
  * Waits for the work a page starts in the background (a draft run answers at once and stores its drafts
