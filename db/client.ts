@@ -23,6 +23,11 @@ export type Db = {
    * once its transaction has committed (never for a rolled-back one). Returns the function that stops it.
    */
   onCommit(listener: (change: CommittedChange) => void): () => void;
+  /**
+   * How many committed writes named no workspace in what they announced (an account, a session, a delivery
+   * log, or a write that announced nothing): a page may depend on them, so they count against every one.
+   */
+  unscopedCommits(): number;
   close(): void;
   /** A local file, a libSQL server, or a local embedded replica of one (WAL and backups are for files). */
   kind: DbKind;
@@ -63,6 +68,7 @@ export function createDb(where: string | DbSettings): Db {
   const client = createClient(clientOptions(settings, BUSY_TIMEOUT_MS));
   const orm = drizzle(client, { schema });
   let queue: Promise<unknown> = Promise.resolve();
+  let unscoped = 0;
   const listeners = new Set<(change: CommittedChange) => void>();
   const announce = (changes: CommittedChange[]) => {
     for (const change of changes)
@@ -90,6 +96,7 @@ export function createDb(where: string | DbSettings): Db {
           }),
         )
         .then((result) => {
+          if (!changes.some((change) => change.workspaceId != null)) unscoped++;
           if (changes.length) announce(changes);
           return result;
         });
@@ -97,6 +104,7 @@ export function createDb(where: string | DbSettings): Db {
       queue = run.catch(() => undefined);
       return run;
     },
+    unscopedCommits: () => unscoped,
     onCommit(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

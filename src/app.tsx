@@ -16,6 +16,8 @@ import { auditRoutes } from './audit/routes';
 import { backupRoutes } from './backup/routes';
 import { batchRoutes } from './batches/routes';
 import { mountBenchLimit } from './bench-limit';
+import { conditionalPages } from './cache/conditional';
+import { createPageCache } from './cache/page-cache';
 import { draftRoutes } from './drafts/routes';
 import { type AppEnv, BACKUP_LIMIT_BYTES, CSV_LIMIT_BYTES, type Deps } from './env';
 import { isDomainError, logBug } from './errors';
@@ -42,8 +44,13 @@ export function loggedPath(path: string): string {
   return path.replace(/^\/invite\/[^/]+/, '/invite/[token]').replace(/^\/share\/[^/]+/, '/share/[token]');
 }
 
-export function createApp(deps: Deps) {
+export function createApp(given: Deps) {
   const app = new Hono<AppEnv>();
+  const cacheBytes = given.pageCacheBytes ?? 16 * 1024 * 1024;
+  const deps: Deps = {
+    ...given,
+    pages: given.pages ?? (cacheBytes > 0 ? createPageCache(cacheBytes) : undefined),
+  };
 
   app.use(requestId());
   if (deps.logLevel !== 'silent') {
@@ -148,6 +155,9 @@ export function createApp(deps: Deps) {
   app.use('/api/*', apiAuth(deps));
   const pages = pageAuth(deps);
   app.use('*', async (c, next) => (c.req.path.startsWith('/api/') ? next() : pages(c, next)));
+  // Pages carry an ETag and are revalidated (304 when unchanged): htmx polling and navigation.
+  const conditional = conditionalPages();
+  app.use('*', async (c, next) => (c.req.path.startsWith('/api/') ? next() : conditional(c, next)));
 
   // The workspace of every /w/:slug page, resolved from the user's membership once; a workspace the user
   // is not a member of is the same 404 as one that does not exist. Changes need at least an editor; the

@@ -64,6 +64,13 @@ const Config = z.object({
   LODESTAR_LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   // `npm run bench` only: serve a page's bytes precomputed at /__bench/limit (src/bench-limit.tsx). It hands
   // a stored page to anyone, so it is never for a real server.
+  // Rendered pages kept in memory until their workspace changes (src/cache); 0 turns the cache off.
+  LODESTAR_PAGE_CACHE_MB: z.coerce
+    .number({ error: 'LODESTAR_PAGE_CACHE_MB must be a number of megabytes' })
+    .int('LODESTAR_PAGE_CACHE_MB must be a whole number of megabytes')
+    .min(0, 'LODESTAR_PAGE_CACHE_MB cannot be negative')
+    .max(1024, 'LODESTAR_PAGE_CACHE_MB is at most 1024')
+    .default(16),
   LODESTAR_BENCH_LIMIT: z
     .string()
     .default('0')

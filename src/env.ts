@@ -3,6 +3,7 @@ import type { User } from '../db/schema';
 import type { MemberWorkspace } from './accounts/members';
 import type { ScryptParams } from './accounts/passwords';
 import type { LoginLimiter } from './accounts/rate-limit';
+import type { PageCache } from './cache/page-cache';
 import type { LlmConfig } from './config';
 import type { Drafter } from './drafts/types';
 import type { Lifecycle } from './health/routes';
@@ -36,6 +37,10 @@ export type Deps = {
   loginLimiter?: LoginLimiter;
   /** The server's shutdown state: /healthz answers 503 once it drains. */
   lifecycle?: Lifecycle;
+  /** Rendered pages kept by data version (src/cache); createApp makes one unless given or sized 0. */
+  pages?: PageCache;
+  /** The page cache's size in bytes (LODESTAR_PAGE_CACHE_MB); 0 turns it off. 16 MB unless given. */
+  pageCacheBytes?: number;
 };
 
 /** What middleware puts on the context for the handlers after it. */

@@ -5,6 +5,7 @@ import { fmtIce } from '../../views/components/badges';
 import { BacklogPage, BacklogResults, backlogQuery, type RowNotice } from '../../views/hypotheses/backlog';
 import { signedIn } from '../accounts/auth';
 import type { MemberWorkspace } from '../accounts/members';
+import { keptPage } from '../cache/kept-page';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ValidationError } from '../errors';
 import { isHtmx, respond } from '../htmx';
@@ -31,7 +32,8 @@ function backlogListQuery(raw: Record<string, string>): ListQuery {
   return parsed.success ? parsed.data : ListQuery.parse({ status: 'backlog' });
 }
 
-export function backlogRoutes({ db }: Pick<Deps, 'db'>) {
+export function backlogRoutes(deps: Pick<Deps, 'db' | 'pages'>) {
+  const { db } = deps;
   const app = new Hono<AppEnv>();
 
   async function backlogView(c: Context<AppEnv>, ws: MemberWorkspace, q: ListQuery) {
@@ -64,19 +66,23 @@ export function backlogRoutes({ db }: Pick<Deps, 'db'>) {
     };
   }
 
+  // The meeting's screen: everyone's backlog asks again after each rescoring, so a rendered page is kept until
+  // the workspace's data changes (src/cache/kept-page.ts) and served again, or answered 304.
   app.get('/w/:slug/backlog', async (c) => {
     const ws = c.get('workspace');
-    const q = backlogListQuery(c.req.query());
-    const view = await backlogView(c, ws, q);
-    // After a CSV import (src/imports): the count comes from the address, so only a plain number is shown.
-    const count = c.req.query('count') ?? '';
-    const banner =
-      c.req.query('done') === 'imported' && /^\d{1,7}$/.test(count)
-        ? `Imported ${plural(Number(count), 'hypothesis', 'hypotheses')}.`
-        : undefined;
-    return respond(c, {
-      page: () => <BacklogPage {...view} banner={banner} />,
-      fragment: () => <BacklogResults {...view} />,
+    return keptPage(c, deps, ws, async () => {
+      const q = backlogListQuery(c.req.query());
+      const view = await backlogView(c, ws, q);
+      // After a CSV import (src/imports): the count comes from the address, so only a plain number is shown.
+      const count = c.req.query('count') ?? '';
+      const banner =
+        c.req.query('done') === 'imported' && /^\d{1,7}$/.test(count)
+          ? `Imported ${plural(Number(count), 'hypothesis', 'hypotheses')}.`
+          : undefined;
+      return respond(c, {
+        page: () => <BacklogPage {...view} banner={banner} />,
+        fragment: () => <BacklogResults {...view} />,
+      });
     });
   });
 

@@ -85,7 +85,8 @@ function formId(raw: unknown): number | undefined {
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
-export function hypothesisRoutes({ db }: Deps) {
+export function hypothesisRoutes(deps: Deps) {
+  const { db } = deps;
   const app = new Hono<AppEnv>();
 
   async function detailProps(
@@ -168,7 +169,7 @@ export function hypothesisRoutes({ db }: Deps) {
     );
 
   // The backlog and its inline rescoring.
-  app.route('/', backlogRoutes({ db }));
+  app.route('/', backlogRoutes(deps));
 
   // ---- new -----------------------------------------------------------------------------------------
 
