@@ -22,12 +22,30 @@ export async function memberWorkspace(
   userId: number,
   slug: string,
 ): Promise<MemberWorkspace | undefined> {
-  const [row] = await db.orm
+  const [row] = await memberWorkspaceQuery(db).execute({ userId, slug });
+  return row ? { ...row.ws, role: row.role } : undefined;
+}
+
+// Every workspace page asks this first, so its SQL is built once per database rather than per request.
+const preparedMemberWorkspace = new WeakMap<Db, ReturnType<typeof prepareMemberWorkspace>>();
+function prepareMemberWorkspace(db: Db) {
+  return db.orm
     .select({ ws: workspaces, role: memberships.role })
     .from(workspaces)
-    .innerJoin(memberships, and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, userId)))
-    .where(eq(workspaces.slug, slug));
-  return row ? { ...row.ws, role: row.role } : undefined;
+    .innerJoin(
+      memberships,
+      and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, sql.placeholder('userId'))),
+    )
+    .where(eq(workspaces.slug, sql.placeholder('slug')))
+    .prepare();
+}
+function memberWorkspaceQuery(db: Db) {
+  let query = preparedMemberWorkspace.get(db);
+  if (!query) {
+    query = prepareMemberWorkspace(db);
+    preparedMemberWorkspace.set(db, query);
+  }
+  return query;
 }
 
 /** The workspaces a user belongs to, by name. */

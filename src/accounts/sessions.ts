@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, lt, or } from 'drizzle-orm';
+import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { sessions, type User, users } from '../../db/schema';
 
@@ -31,11 +31,7 @@ export async function createSession(db: Db, userId: number, now = Date.now()): P
 export async function resolveSession(db: Db, id: string, now = Date.now()): Promise<User | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined;
   const idHash = sha256(id);
-  const [row] = await db.orm
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.idHash, idHash));
+  const [row] = await sessionQuery(db).execute({ idHash });
   if (!row) return undefined;
   const { session } = row;
   if (session.lastSeenAt < now - SESSION_IDLE_MS || session.createdAt < now - SESSION_MAX_MS) {
@@ -45,6 +41,25 @@ export async function resolveSession(db: Db, id: string, now = Date.now()): Prom
   if (now - session.lastSeenAt > TOUCH_EVERY_MS)
     await db.write((tx) => tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash)));
   return row.user;
+}
+
+// Every page asks this first, so its SQL is built once per database rather than per request.
+const preparedSession = new WeakMap<Db, ReturnType<typeof prepareSession>>();
+function prepareSession(db: Db) {
+  return db.orm
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.idHash, sql.placeholder('idHash')))
+    .prepare();
+}
+function sessionQuery(db: Db) {
+  let query = preparedSession.get(db);
+  if (!query) {
+    query = prepareSession(db);
+    preparedSession.set(db, query);
+  }
+  return query;
 }
 
 export async function endSession(db: Db, id: string): Promise<void> {
