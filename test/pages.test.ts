@@ -1,6 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { closeAs, makeHypothesis, makeInput, makeLearning, makeWorkspace, moveTo } from '../db/factories';
+import {
+  closeAs,
+  makeHypothesis,
+  makeInput,
+  makeLearning,
+  makeUser,
+  makeWorkspace,
+  moveTo,
+  scoreAs,
+} from '../db/factories';
 import { hypotheses, learnings, metrics, workspaces } from '../db/schema';
 import { createApp } from '../src/app';
 import { requireHypothesis } from '../src/hypotheses/hypotheses';
@@ -407,6 +416,24 @@ describe('hypotheses', () => {
     expect(drafts).toContain('Draft idea');
     const byRoti = await (await app.request('/w/rr/backlog?sort=roti')).text();
     expect(byRoti.indexOf('>Tie fast<')).toBeLessThan(byRoti.indexOf('>Top<'));
+  });
+
+  it('reports rank and scorers of a rescored row that the view does not list', async () => {
+    const { app, db } = await testApp();
+    const ws = await makeWorkspace(db, { slug: 'off' });
+    await makeHypothesis(db, ws, { title: 'Alpha', impact: 9, confidence: 9, ease: 9 });
+    const beta = await makeHypothesis(db, ws, { title: 'Beta', impact: 2, confidence: 2, ease: 2 });
+    const other = await makeUser(db, { name: 'Other scorer' });
+    await scoreAs(db, ws, beta, other, { impact: 3, confidence: 3, ease: 3 });
+    // The view searches for "Alpha", so the list the answer carries does not hold Beta.
+    const res = await app.request(
+      `/w/off/hypotheses/${beta.id}/score`,
+      form({ impact: 4, confidence: 4, ease: 4, back: 'status=backlog&q=Alpha' }, htmx),
+    );
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).not.toContain('>Beta<');
+    expect(html).toContain('Saved your scores: team ICE 3.5 from 2 scorers, now rank #2.');
   });
 
   it('rescoring inline returns the re-ranked list for htmx and redirects back without JavaScript', async () => {

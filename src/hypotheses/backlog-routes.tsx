@@ -100,14 +100,22 @@ export function backlogRoutes(deps: Pick<Deps, 'db' | 'pages'>) {
     try {
       const input = parse(MyScoreInput, body);
       const h = await setMyScore(db, ws, id, signedIn(c).id, input);
-      const [rank, scores] = await Promise.all([rankOf(db, ws, id, q.sort), scoresOf(db, ws, [id])]);
-      const n = scores.get(id)?.length ?? 0;
+      if (!isHtmx(c)) return c.redirect(`/w/${ws.slug}/backlog?${backlogQuery(q)}#h-${id}`, 303);
+      const view = await backlogView(c, ws, q);
+      // The re-ranked list usually holds the row: its rank and scorers come from there, not another query.
+      const listed = view.items.find((i) => i.id === id);
+      const rank = listed ? listed.rank : await rankOf(db, ws, id, q.sort);
+      const scorers = listed ? view.scores.get(id) : (await scoresOf(db, ws, [id])).get(id);
+      const n = scorers?.length ?? 0;
       notice = {
         id,
         tone: 'ok',
         message: `Saved your scores: team ICE ${fmtIce(h.ice, ws.iceMode)} from ${plural(n, 'scorer')}${rank ? `, now rank #${rank}` : ''}.`,
       };
-      if (!isHtmx(c)) return c.redirect(`/w/${ws.slug}/backlog?${backlogQuery(q)}#h-${id}`, 303);
+      return respond(c, {
+        page: () => <BacklogPage {...view} notice={notice} />,
+        fragment: () => <BacklogResults {...view} notice={notice} />,
+      });
     } catch (e) {
       if (e instanceof ValidationError) {
         await requireHypothesis(db, ws, id);
