@@ -33,6 +33,7 @@ const app = createApp({
   trustProxy: config.LODESTAR_TRUST_PROXY,
   llm: llmConfig(config),
   benchLimit: config.LODESTAR_BENCH_LIMIT,
+  pageCacheBytes: config.LODESTAR_PAGE_CACHE_MB * 1024 * 1024,
 });
 const firstRun = (await countUsers(db)) === 0;
 const drain = createDrain(app, lifecycle);
@@ -43,22 +44,21 @@ const server = serve({ fetch: drain.fetch, port: config.PORT }, (info) => {
 });
 drain.watch(server as import('node:http').Server);
 
-// SIGTERM (a deploy, systemd, Docker) or SIGINT (Ctrl-C): stop accepting, let the requests in flight
-// finish (10 s at most), answer anything new with 503, end the live streams, then close the database.
+// SIGTERM (a deploy, systemd, Docker) or SIGINT (Ctrl-C): answer anything new with 503 while the requests
+// in flight finish (10 s at most), stop listening, end the live streams, then close the database.
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  await drain.settle();
   console.log(JSON.stringify({ t: new Date().toISOString(), shutdown: signal, inFlight: drain.inFlight() }));
-  const { cut } = await drain.drain(server as import('node:http').Server);
+  const { cut, refused } = await drain.drain(server as import('node:http').Server);
   dispatcherFor(db)?.stop();
   // Fold the write-ahead log into the database file before closing, so a stopped server leaves one file
   // behind (a copy or a restore then needs nothing else).
   if (db.kind === 'file') await db.client.execute('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined);
   db.close();
   releaseDatabase();
-  console.log(JSON.stringify({ t: new Date().toISOString(), shutdown: 'done', cut }));
+  console.log(JSON.stringify({ t: new Date().toISOString(), shutdown: 'done', cut, refused }));
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

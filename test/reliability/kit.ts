@@ -4,6 +4,7 @@ import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { inject } from 'vitest';
 import { createDb, type Db } from '../../db/client';
 import { makeInput, makeMember, makeUser, makeWorkspace } from '../../db/factories';
 import { migrateDb } from '../../db/migrate';
@@ -12,8 +13,9 @@ import { createSession } from '../../src/accounts/sessions';
 import { createToken } from '../../src/accounts/tokens';
 
 // The reliability suite's kit: a database prepared on disk, the real server started on it as a child
-// process (node --import tsx src/server.ts, one process, so that a signal reaches the server itself and not a
-// wrapper), its log captured, and a small HTTP client for many concurrent connections.
+// process (node on the bundle, or node --import tsx src/server.ts: one process either way, so that a signal
+// reaches the server itself and not a wrapper), its log captured, and a small HTTP client for many
+// concurrent connections.
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -91,13 +93,23 @@ export type Server = {
   stop: () => Promise<void>;
 };
 
+/** node's arguments for the server (global-setup.ts decides: the bundle, or the source through tsx). */
+function serverArgs(): string[] {
+  try {
+    return inject('serverArgs');
+  } catch {
+    // Outside vitest (a script importing this kit): the source.
+    return ['--import', 'tsx', 'src/server.ts'];
+  }
+}
+
 /** Starts the real server on the database file and waits for its first listening line. */
 export async function startServer(
   file: string,
   opts: { port?: number; logFile?: string } = {},
 ): Promise<Server> {
   const port = opts.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, serverArgs(), {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -219,19 +231,26 @@ export class Ledger {
   doubt = new Map<string, Scores[]>();
   statuses = new Map<number, number>();
   serverErrors: string[] = [];
+  /** 503s that did not say `Connection: close` and `Retry-After` (a draining server must say both). */
+  badRefusals: string[] = [];
   requests = 0;
   /** Requests that got no answer at all (refused or cut connections). */
   unanswered = 0;
+  /** Why, by error code (ECONNREFUSED, ECONNRESET…). */
+  errors = new Map<string, number>();
 
-  note(status: number, what: string, text = '') {
+  note(status: number, what: string, text = '', headers: Answer['headers'] = {}) {
     this.requests++;
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
     if (status >= 500 && this.serverErrors.length < 20)
       this.serverErrors.push(`${what}: ${status} ${text.slice(0, 200)}`);
+    if (status === 503 && (headers.connection !== 'close' || !headers['retry-after']))
+      this.badRefusals.push(`${what}: ${JSON.stringify(headers)}`);
   }
 
   summary() {
-    return `${this.requests} requests, statuses ${JSON.stringify(Object.fromEntries(this.statuses))}, ${this.created.size} created, ${this.scored.size} scores, ${this.unanswered} unanswered`;
+    const errors = this.errors.size ? ` ${JSON.stringify(Object.fromEntries(this.errors))}` : '';
+    return `${this.requests} requests, statuses ${JSON.stringify(Object.fromEntries(this.statuses))}, ${this.created.size} created, ${this.scored.size} scores, ${this.unanswered} unanswered${errors}`;
   }
 
   /** The acknowledged writes the database file does not hold (empty when nothing was lost). */
@@ -287,6 +306,8 @@ export async function apiWriters(opts: {
   http: ReturnType<typeof httpClient>;
   until: () => boolean;
   pauseMs?: number;
+  /** Stop at the first 503, as a client honouring its Retry-After would (the server is going away). */
+  stopOnRefusal?: boolean;
 }): Promise<void> {
   const { ledger, http } = opts;
   const one = async (c: Client, i: number) => {
@@ -319,7 +340,8 @@ export async function apiWriters(opts: {
               ...mine,
             }),
           });
-          ledger.note(res.status, 'create', res.text);
+          ledger.note(res.status, 'create', res.text, res.headers);
+          if (opts.stopOnRefusal && res.status === 503) return;
           if (res.status === 201) ledger.created.set((JSON.parse(res.text) as { id: number }).id, title);
         } else {
           const res = await http.send(
@@ -330,15 +352,18 @@ export async function apiWriters(opts: {
               body: JSON.stringify(mine),
             },
           );
-          ledger.note(res.status, 'rescore', res.text);
+          ledger.note(res.status, 'rescore', res.text, res.headers);
+          if (opts.stopOnRefusal && res.status === 503) return;
           if (res.status === 200) {
             ledger.scored.set(key, mine);
             ledger.doubt.delete(key);
           }
         }
-      } catch {
+      } catch (e) {
         // Refused or cut connection: no answer, so nothing acknowledged (a score may still have landed).
         ledger.unanswered++;
+        const code = (e as NodeJS.ErrnoException).code ?? String(e);
+        ledger.errors.set(code, (ledger.errors.get(code) ?? 0) + 1);
         if (!create) ledger.doubt.set(key, [...(ledger.doubt.get(key) ?? []), mine]);
         await sleep(20);
       }

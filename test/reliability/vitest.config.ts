@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     root: new URL('../..', import.meta.url).pathname,
     include: ['test/reliability/**/*.reliability.ts'],
+    globalSetup: ['test/reliability/global-setup.ts'],
     fileParallelism: false,
     testTimeout: 240_000,
     hookTimeout: 60_000,
