@@ -145,6 +145,12 @@ export const hypotheses = sqliteTable(
     index('hypotheses_metric_idx').on(t.workspaceId, t.metricId, t.status),
     index('hypotheses_parent_idx').on(t.parentId),
     index('hypotheses_batch_idx').on(t.workspaceId, t.batchId),
+    // Closed experiments only, with every column the levers' grouped sums read: the backlog's "Lever ROTI"
+    // is summed from index entries alone (no table row, no open hypothesis). Queries name status = 'done'
+    // as a literal, since SQLite uses a partial index only when the WHERE clause implies its own.
+    index('hypotheses_closed_idx')
+      .on(t.workspaceId, t.metricId, t.status, t.result, t.roti, t.actualDays, t.estimatedDays)
+      .where(sql`status = 'done'`),
   ],
 );
 
@@ -509,6 +515,8 @@ export const auditEvents = sqliteTable(
   },
   (t) => [
     index('audit_workspace_idx').on(t.workspaceId, t.createdAt),
+    // The workspace's latest event id (its data version, for page caches) in one index seek.
+    index('audit_workspace_id_idx').on(t.workspaceId, t.id),
     index('audit_entity_idx').on(t.workspaceId, t.entity, t.entityId, t.createdAt),
     index('audit_actor_idx').on(t.actorUserId, t.createdAt),
   ],

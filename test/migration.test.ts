@@ -147,4 +147,48 @@ describe('migrations', () => {
     });
     expect((await run('select count(*) as n from draft_runs')).rows[0]?.n).toBe(0);
   });
+  it('0005 adds the closed-experiments and audit indexes to an existing database, and its queries use them', async () => {
+    const { db } = await databaseAt(5);
+    const run = (sql: string, args: (string | number | null)[] = []) => db.client.execute({ sql, args });
+    await run("insert into workspaces (slug, name, created_at) values ('old', 'Old team', 1)");
+    await run(
+      "insert into metrics (workspace_id, kind, name, created_at, updated_at) values (1, 'input', 'Activation', 1, 1)",
+    );
+    for (const [status, result, roti] of [
+      ['backlog', null, null],
+      ['done', 'won', 2.5],
+      ['done', 'lost', 0.5],
+    ] as const)
+      await run(
+        `insert into hypotheses (workspace_id, metric_id, title, change, outcome, rationale, impact, confidence, ease, ice, status, result, roti, actual_days, estimated_days, created_at, updated_at)
+         values (1, 1, 't', 'c', 'o', 'r', 5, 5, 5, 5, ?, ?, ?, 2, 2, 1, 1)`,
+        [status, result, roti],
+      );
+    for (let i = 0; i < 3; i++)
+      await run(
+        "insert into audit_events (workspace_id, actor_name, entity, entity_id, action, created_at) values (1, 'x', 'hypothesis', 1, 'create', ?)",
+        [10 - i],
+      );
+
+    await migrateDb(db);
+
+    const indexes = (await run("select name, sql from sqlite_master where type = 'index'")).rows;
+    const byName = new Map(indexes.map((r) => [String(r.name), String(r.sql)]));
+    expect(byName.get('hypotheses_closed_idx')).toMatch(/WHERE status = 'done'$/);
+    expect(byName.get('audit_workspace_id_idx')).toContain('(`workspace_id`,`id`)');
+    expect((await run('select count(*) as n from hypotheses')).rows[0]?.n).toBe(3);
+    expect((await run('pragma integrity_check')).rows[0]?.integrity_check).toBe('ok');
+    // Only the two closed experiments are in the partial index, with everything the levers sum.
+    const sums =
+      "select metric_id, count(*) as n, sum(roti) as roti from hypotheses where workspace_id = 1 and status = 'done' and result is not null group by metric_id";
+    expect((await run(`EXPLAIN QUERY PLAN ${sums}`)).rows.map((r) => r.detail).join()).toContain(
+      'USING COVERING INDEX hypotheses_closed_idx',
+    );
+    expect({ ...(await run(sums)).rows[0] }).toEqual({ metric_id: 1, n: 2, roti: 3 });
+    const newest = 'select max(id) as id from audit_events where workspace_id = 1';
+    expect((await run(`EXPLAIN QUERY PLAN ${newest}`)).rows.map((r) => r.detail).join()).toContain(
+      'audit_workspace_id_idx',
+    );
+    expect((await run(newest)).rows[0]?.id).toBe(3);
+  });
 });

@@ -118,7 +118,9 @@ describe('kept backlog pages', () => {
     const { db, asOwner, path, h } = await setUp();
     expect(await (await asOwner.request(path)).text()).toContain('Onboarding checklist');
     // No audit record, no announcement: only the count of such commits can tell the page is stale.
-    await db.write((tx) => tx.update(hypotheses).set({ title: 'Welcome tour' }).where(eq(hypotheses.id, h.id)));
+    await db.write((tx) =>
+      tx.update(hypotheses).set({ title: 'Welcome tour' }).where(eq(hypotheses.id, h.id)),
+    );
     expect(await (await asOwner.request(path)).text()).toContain('Welcome tour');
   });
 

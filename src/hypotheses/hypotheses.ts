@@ -54,7 +54,9 @@ export async function attachTags<T extends { id: number }>(
     .from(hypothesisTags)
     .where(
       and(
-        eq(hypothesisTags.workspaceId, ws.id),
+        // The unary + keeps SQLite (which has no statistics) off the (workspace, tag) index: it would read
+        // every tag of the workspace, where the primary key finds the listed hypotheses' tags directly.
+        sql`+${hypothesisTags.workspaceId} = ${ws.id}`,
         inArray(
           hypothesisTags.hypothesisId,
           rows.map((r) => r.id),
@@ -63,7 +65,11 @@ export async function attachTags<T extends { id: number }>(
     )
     .orderBy(asc(hypothesisTags.tag));
   const byId = new Map<number, string[]>();
-  for (const t of tagRows) byId.set(t.hypothesisId, [...(byId.get(t.hypothesisId) ?? []), t.tag]);
+  for (const t of tagRows) {
+    const list = byId.get(t.hypothesisId);
+    if (list) list.push(t.tag);
+    else byId.set(t.hypothesisId, [t.tag]);
+  }
   return rows.map((r) => ({ ...r, tags: byId.get(r.id) ?? [] }));
 }
 

@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
+import { packRows, rowsOf } from '../../db/packed';
 import { type Hypothesis, hypotheses, memberScores, users, type Workspace } from '../../db/schema';
 import { recordChange } from '../audit/audit';
 import { ConflictError, NotFoundError } from '../errors';
@@ -17,25 +18,43 @@ export type MemberScoreRow = IceScores & {
   updatedAt: number;
 };
 
+// One packed cell per score (db/packed.ts): a meeting of eight lists 400 scores of seven columns each.
+const SCORE_ROW = packRows({
+  hypothesisId: memberScores.hypothesisId,
+  userId: memberScores.userId,
+  name: users.name,
+  impact: memberScores.impact,
+  confidence: memberScores.confidence,
+  ease: memberScores.ease,
+  updatedAt: memberScores.updatedAt,
+});
+
 /** Every member's scores for these hypotheses, by hypothesis, in the order members first scored. */
 export async function scoresOf(db: Db, ws: Workspace, ids: number[]): Promise<Map<number, MemberScoreRow[]>> {
   const out = new Map<number, MemberScoreRow[]>();
   if (ids.length === 0) return out;
-  const rows = await db.orm
-    .select({
-      hypothesisId: memberScores.hypothesisId,
-      userId: memberScores.userId,
-      name: users.name,
-      impact: memberScores.impact,
-      confidence: memberScores.confidence,
-      ease: memberScores.ease,
-      updatedAt: memberScores.updatedAt,
-    })
-    .from(memberScores)
-    .innerJoin(users, eq(users.id, memberScores.userId))
-    .where(and(eq(memberScores.workspaceId, ws.id), inArray(memberScores.hypothesisId, ids)))
-    .orderBy(asc(memberScores.createdAt), asc(memberScores.userId));
-  for (const r of rows) out.set(r.hypothesisId, [...(out.get(r.hypothesisId) ?? []), r]);
+  const rows = await rowsOf(
+    db,
+    db.orm
+      .select({ row: SCORE_ROW.cell })
+      .from(memberScores)
+      .innerJoin(users, eq(users.id, memberScores.userId))
+      .where(
+        and(
+          // The unary + keeps SQLite (which has no statistics) off the (workspace, user) index, which would
+          // read every score of the workspace: the primary key finds the listed hypotheses' scores directly.
+          sql`+${memberScores.workspaceId} = ${ws.id}`,
+          inArray(memberScores.hypothesisId, ids),
+        ),
+      )
+      .orderBy(asc(memberScores.createdAt), asc(memberScores.userId)),
+  );
+  for (const row of rows) {
+    const r = SCORE_ROW.read(row[0] as string);
+    const list = out.get(r.hypothesisId);
+    if (list) list.push(r);
+    else out.set(r.hypothesisId, [r]);
+  }
   return out;
 }
 

@@ -14,6 +14,9 @@ export type ClosedRow = ClosedExperiment & {
   tags: string[];
 };
 
+/** status = 'done' as a literal: SQLite uses the partial hypotheses_closed_idx only for a literal, not a parameter. */
+const CLOSED = sql`${hypotheses.status} = 'done'`;
+
 export type Lever = LeverStats & { metricId: number; metricName: string; tag: string | null };
 
 /** Every closed experiment of the workspace (with its tags), oldest close first. */
@@ -24,11 +27,7 @@ export async function closedExperiments(
   // Callers that never look at tags (whole-metric levers) skip the tag query.
   withTags = true,
 ): Promise<ClosedRow[]> {
-  const where = [
-    eq(hypotheses.workspaceId, ws.id),
-    eq(hypotheses.status, 'done'),
-    isNotNull(hypotheses.result),
-  ];
+  const where = [eq(hypotheses.workspaceId, ws.id), CLOSED, isNotNull(hypotheses.result)];
   if (metricId != null) where.push(eq(hypotheses.metricId, metricId));
   const rows = await db.orm
     .select({
@@ -130,49 +129,45 @@ export async function calibrationFor(db: Db, ws: Workspace, metricId: number): P
 /**
  * Each input metric's lever (without tag), for showing beside backlog items: the same figures as leversOf's
  * whole-metric rows, summed by the database in one grouped query. It runs on every backlog and meeting
- * render, where loading every closed experiment of a long history cost half the page's time.
+ * render, where loading every closed experiment of a long history cost half the page's time; it is one
+ * statement (the sums joined to the input metrics) summed from hypotheses_closed_idx alone.
  */
 export async function leverRotiByMetric(db: Db, ws: Workspace): Promise<Map<number, Lever>> {
-  const both = sql`${hypotheses.estimatedDays} > 0 and ${hypotheses.actualDays} is not null`;
-  const [inputs, sums] = await Promise.all([
-    db.orm
-      .select({ id: metrics.id, name: metrics.name, archivedAt: metrics.archivedAt })
-      .from(metrics)
-      .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.kind, 'input')))
-      .orderBy(asc(metrics.id)),
-    db.orm
-      .select({
-        metricId: hypotheses.metricId,
-        closed: sql<number>`count(*)`,
-        wins: sql<number>`sum(${hypotheses.result} = 'won')`,
-        rotiSum: sql<number | null>`sum(${hypotheses.roti})`,
-        rotiCount: sql<number>`count(${hypotheses.roti})`,
-        actual: sql<number | null>`sum(case when ${both} then ${hypotheses.actualDays} end)`,
-        estimated: sql<number | null>`sum(case when ${both} then ${hypotheses.estimatedDays} end)`,
-      })
-      .from(hypotheses)
-      .where(
-        and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.status, 'done'), isNotNull(hypotheses.result)),
-      )
-      .groupBy(hypotheses.metricId),
-  ]);
-  const byMetric = new Map(sums.map((r) => [r.metricId, r]));
+  // status = 'done' is a literal (see CLOSED): with a parameter SQLite could not use the partial index.
+  const rs = await db.client.execute({
+    sql: `select m.id, m.name, m.archived_at, s.closed, s.wins, s.roti_sum, s.roti_count, s.actual, s.estimated
+      from metrics m
+      left join (
+        select metric_id, count(*) as closed, sum(result = 'won') as wins, sum(roti) as roti_sum,
+          count(roti) as roti_count,
+          sum(case when estimated_days > 0 and actual_days is not null then actual_days end) as actual,
+          sum(case when estimated_days > 0 and actual_days is not null then estimated_days end) as estimated
+        from hypotheses
+        where workspace_id = ? and status = 'done' and result is not null
+        group by metric_id
+      ) s on s.metric_id = m.id
+      where m.workspace_id = ? and m.kind = 'input'
+      order by m.id`,
+    args: [ws.id, ws.id],
+  });
   const out = new Map<number, Lever>();
-  for (const m of inputs) {
-    const r = byMetric.get(m.id);
+  for (const row of rs.rows) {
+    // Positional cells (a libsql row is indexable, not iterable).
+    const [id, name, archivedAt, closed, wins, rotiSum, rotiCount, actual, estimated] =
+      Array.prototype.slice.call(row) as [number, string, number | null, ...(number | null)[]];
     // An archived input with no history is no lever any more.
-    if (m.archivedAt != null && !r) continue;
-    out.set(m.id, {
-      metricId: m.id,
-      metricName: m.name,
+    if (archivedAt != null && closed == null) continue;
+    out.set(id, {
+      metricId: id,
+      metricName: name,
       tag: null,
       ...statsFromSums({
-        closed: r?.closed ?? 0,
-        wins: r?.wins ?? 0,
-        rotiSum: r?.rotiSum ?? 0,
-        rotiCount: r?.rotiCount ?? 0,
-        actual: r?.actual ?? 0,
-        estimated: r?.estimated ?? 0,
+        closed: closed ?? 0,
+        wins: wins ?? 0,
+        rotiSum: rotiSum ?? 0,
+        rotiCount: rotiCount ?? 0,
+        actual: actual ?? 0,
+        estimated: estimated ?? 0,
       }),
     });
   }

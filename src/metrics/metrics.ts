@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
+import { packRows } from '../../db/packed';
 import {
   type Checklist,
   hypotheses,
@@ -25,12 +26,16 @@ export async function listMetrics(
     .orderBy(desc(sql`${metrics.kind} = 'north_star'`), asc(metrics.archivedAt), asc(metrics.id));
 }
 
+// Every column of a metric, packed into one cell (db/packed.ts): the backlog reads the inputs on every render.
+const METRIC_ROW = packRows(getTableColumns(metrics));
+
 export async function activeInputs(db: Db, ws: Workspace): Promise<Metric[]> {
-  return db.orm
-    .select()
+  const rows = await db.orm
+    .select({ row: METRIC_ROW.cell })
     .from(metrics)
     .where(and(eq(metrics.workspaceId, ws.id), eq(metrics.kind, 'input'), isNull(metrics.archivedAt)))
     .orderBy(asc(metrics.id));
+  return rows.map((r) => METRIC_ROW.read(r.row));
 }
 
 export async function getNorthStar(db: Db, ws: Workspace): Promise<Metric | undefined> {

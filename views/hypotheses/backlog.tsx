@@ -1,4 +1,4 @@
-import { type Metric, OUTCOMES, type Status } from '../../db/schema';
+import { type Metric, OUTCOMES } from '../../db/schema';
 import type { MemberWorkspace } from '../../src/accounts/members';
 import { STATUS_LABELS } from '../../src/hypotheses/lifecycle';
 import type { MemberScoreRow } from '../../src/hypotheses/member-scores';
@@ -6,25 +6,13 @@ import type { RankedItem } from '../../src/hypotheses/ranking';
 import type { ListQuery } from '../../src/hypotheses/schemas';
 import type { Lever } from '../../src/levers/levers';
 import { canEdit, ReadOnlyNote } from '../components/access';
-import { Banner, fmt, fmtIce, OutcomePill, StatusPill } from '../components/badges';
+import { Banner } from '../components/badges';
 import { emptyForm, Input, Select } from '../components/form';
 import { Layout } from '../layout';
-import { LeverRoti, ScoreForm, Scores, TeamLine } from './backlog-row';
+import { BacklogRow, backlogQuery, type RowContext, type RowNotice } from './backlog-row';
+import { memoHtml } from './row-memo';
 
-export type RowNotice = { id: number; message: string; tone: 'ok' | 'warn' | 'error' };
-
-/** The query string that reproduces this view of the backlog (filters, sort and page). */
-export function backlogQuery(q: ListQuery): string {
-  const p = new URLSearchParams();
-  p.set('status', q.status ?? 'all');
-  if (q.metricId) p.set('metricId', String(q.metricId));
-  if (q.tag) p.set('tag', q.tag);
-  if (q.result) p.set('result', q.result);
-  if (q.q) p.set('q', q.q);
-  if (q.sort !== 'ice') p.set('sort', q.sort);
-  if (q.offset) p.set('offset', String(q.offset));
-  return p.toString();
-}
+export { backlogQuery, type RowNotice } from './backlog-row';
 
 /** Everyone's scores for the listed hypotheses, the levers' record, and who is looking. */
 export type BacklogScores = {
@@ -49,9 +37,9 @@ export function BacklogResults(
   // A refusal about a row this view does not list (a closed experiment, say) still needs to be seen.
   const loose = props.notice && !items.some((i) => i.id === props.notice?.id) ? props.notice : undefined;
   const editor = canEdit(ws);
+  const ctx: RowContext = { ws, q, editor };
   // A closed experiment keeps the scores it closed with (a save would be refused): shown, not an input.
   const rescorable = (item: RankedItem) => editor && item.status !== 'done';
-  const back = backlogQuery(q);
   const base = `/w/${ws.slug}`;
   const page = (offset: number) => `${base}/backlog?${backlogQuery({ ...q, offset })}`;
   return (
@@ -99,55 +87,14 @@ export function BacklogResults(
             <span class="num">Lever ROTI</span>
           </li>
           {items.map((item) => (
-            <li
-              id={`h-${item.id}`}
-              class={`backlog-row ${props.notice?.id === item.id ? `flash ${props.notice.tone}` : ''}`}
-            >
-              <span class="rank" title="Rank in the backlog">
-                {item.rank != null ? `#${item.rank}` : <StatusPill status={item.status as Status} />}
-              </span>
-              <div class="what">
-                <a href={`${base}/hypotheses/${item.id}`} class="title">
-                  {item.title}
-                </a>
-                <div class="meta">
-                  <a href={`${base}/backlog?${backlogQuery({ ...q, metricId: item.metricId, offset: 0 })}`}>
-                    {item.metricName}
-                  </a>
-                  {item.tags.map((t) => (
-                    <a class="tag" href={`${base}/backlog?${backlogQuery({ ...q, tag: t, offset: 0 })}`}>
-                      #{t}
-                    </a>
-                  ))}
-                  {item.estimatedDays != null ? <span class="muted">{fmt(item.estimatedDays)} d</span> : null}
-                  {item.status !== 'backlog' && item.rank != null ? (
-                    <StatusPill status={item.status as Status} />
-                  ) : null}
-                  <OutcomePill outcome={item.result} />
-                </div>
-                <TeamLine item={item} scores={props.scores.get(item.id) ?? []} withMeans={rescorable(item)} />
-                {props.notice?.id === item.id ? (
-                  <p
-                    class={`row-notice ${props.notice.tone}`}
-                    role={props.notice.tone === 'ok' ? 'status' : 'alert'}
-                  >
-                    {props.notice.message}
-                  </p>
-                ) : null}
-              </div>
-              {rescorable(item) ? (
-                <ScoreForm ws={ws} item={item} back={back} mine={mineOf(item.id)} />
-              ) : (
-                <Scores item={item} />
-              )}
-              <span class="num ice" title="The team’s ICE score">
-                {fmtIce(item.ice, ws.iceMode)}
-              </span>
-              <span class="num" title="Expected ROTI (return per person-day)">
-                {item.expectedRoti == null ? '—' : item.expectedRoti.toFixed(2)}
-              </span>
-              <LeverRoti item={item} lever={props.levers.get(item.metricId)} />
-            </li>
+            <BacklogRow
+              ctx={ctx}
+              item={item}
+              scores={props.scores.get(item.id) ?? []}
+              mine={mineOf(item.id)}
+              lever={props.levers.get(item.metricId)}
+              notice={props.notice}
+            />
           ))}
         </ol>
       )}
@@ -169,6 +116,81 @@ const STATUS_FILTERS: { value: string; label: string }[] = [
   })),
 ];
 
+type FilterBarData = {
+  base: string;
+  values: Record<'q' | 'metricId' | 'tag' | 'status' | 'result' | 'sort', string>;
+  inputs: { value: string; label: string }[];
+  tags: string[];
+};
+
+/** The filter bar: an ordinary form whose values are the current query. */
+function FilterBar(props: FilterBarData) {
+  const filters = emptyForm(props.values);
+  return (
+    <search>
+      <form
+        id="backlog-filters"
+        class="filters"
+        method="get"
+        action={`${props.base}/backlog`}
+        hx-get={`${props.base}/backlog`}
+        hx-trigger='input changed delay:300ms from:"find input", change'
+        hx-target="#backlog-results"
+        hx-swap="outerHTML"
+        hx-push-url="true"
+      >
+        <Input
+          id="q"
+          name="q"
+          type="search"
+          label="Search"
+          state={filters}
+          maxLength={200}
+          placeholder="Title, change, rationale…"
+        />
+        <Select
+          id="metricId"
+          name="metricId"
+          label="Input metric"
+          state={filters}
+          placeholder="All input metrics"
+          options={props.inputs}
+        />
+        <Select
+          id="tag"
+          name="tag"
+          label="Tag"
+          state={filters}
+          placeholder="All tags"
+          options={props.tags.map((t) => ({ value: t, label: t }))}
+        />
+        <Select id="status" name="status" label="Status" state={filters} options={STATUS_FILTERS} />
+        <Select
+          id="result"
+          name="result"
+          label="Outcome"
+          state={filters}
+          placeholder="Any outcome"
+          options={OUTCOMES.map((o) => ({ value: o, label: o[0]?.toUpperCase() + o.slice(1) }))}
+        />
+        <Select
+          id="sort"
+          name="sort"
+          label="Rank by"
+          state={filters}
+          options={[
+            { value: 'ice', label: 'ICE' },
+            { value: 'roti', label: 'Expected ROTI' },
+          ]}
+        />
+        <noscript>
+          <button type="submit">Apply</button>
+        </noscript>
+      </form>
+    </search>
+  );
+}
+
 export function BacklogPage(
   props: BacklogScores & {
     ws: MemberWorkspace;
@@ -184,15 +206,20 @@ export function BacklogPage(
 ) {
   const { ws, q } = props;
   const base = `/w/${ws.slug}`;
-  // The filter bar is an ordinary form whose values are the current query.
-  const filters = emptyForm({
-    q: q.q ?? '',
-    metricId: q.metricId ? String(q.metricId) : '',
-    tag: q.tag ?? '',
-    status: q.status ?? 'all',
-    result: q.result ?? '',
-    sort: q.sort,
-  });
+  // Everything the filter bar is rendered from (it is remembered by it, like the rows).
+  const bar: FilterBarData = {
+    base,
+    values: {
+      q: q.q ?? '',
+      metricId: q.metricId ? String(q.metricId) : '',
+      tag: q.tag ?? '',
+      status: q.status ?? 'all',
+      result: q.result ?? '',
+      sort: q.sort,
+    },
+    inputs: props.inputs.map((m) => ({ value: String(m.id), label: m.name })),
+    tags: props.tags,
+  };
   return (
     <Layout title="Backlog" ws={ws} nav="backlog">
       <div class="page-head">
@@ -216,67 +243,7 @@ export function BacklogPage(
         Lever ROTI is what the closed experiments on the same input metric returned per person-day (
         <a href={`${base}/levers`}>all levers</a>).
       </p>
-      <search>
-        <form
-          id="backlog-filters"
-          class="filters"
-          method="get"
-          action={`${base}/backlog`}
-          hx-get={`${base}/backlog`}
-          hx-trigger='input changed delay:300ms from:"find input", change'
-          hx-target="#backlog-results"
-          hx-swap="outerHTML"
-          hx-push-url="true"
-        >
-          <Input
-            id="q"
-            name="q"
-            type="search"
-            label="Search"
-            state={filters}
-            maxLength={200}
-            placeholder="Title, change, rationale…"
-          />
-          <Select
-            id="metricId"
-            name="metricId"
-            label="Input metric"
-            state={filters}
-            placeholder="All input metrics"
-            options={props.inputs.map((m) => ({ value: String(m.id), label: m.name }))}
-          />
-          <Select
-            id="tag"
-            name="tag"
-            label="Tag"
-            state={filters}
-            placeholder="All tags"
-            options={props.tags.map((t) => ({ value: t, label: t }))}
-          />
-          <Select id="status" name="status" label="Status" state={filters} options={STATUS_FILTERS} />
-          <Select
-            id="result"
-            name="result"
-            label="Outcome"
-            state={filters}
-            placeholder="Any outcome"
-            options={OUTCOMES.map((o) => ({ value: o, label: o[0]?.toUpperCase() + o.slice(1) }))}
-          />
-          <Select
-            id="sort"
-            name="sort"
-            label="Rank by"
-            state={filters}
-            options={[
-              { value: 'ice', label: 'ICE' },
-              { value: 'roti', label: 'Expected ROTI' },
-            ]}
-          />
-          <noscript>
-            <button type="submit">Apply</button>
-          </noscript>
-        </form>
-      </search>
+      {memoHtml(JSON.stringify(bar), () => String(<FilterBar {...bar} />))}
       <BacklogResults
         ws={ws}
         q={q}

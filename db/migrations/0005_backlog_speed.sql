@@ -1,0 +1,2 @@
+CREATE INDEX `audit_workspace_id_idx` ON `audit_events` (`workspace_id`,`id`);--> statement-breakpoint
+CREATE INDEX `hypotheses_closed_idx` ON `hypotheses` (`workspace_id`,`metric_id`,`status`,`result`,`roti`,`actual_days`,`estimated_days`) WHERE status = 'done';
