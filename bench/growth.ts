@@ -3,7 +3,7 @@ import { createApp } from '../src/app';
 import { rankedQuery } from '../src/hypotheses/ranking';
 import { ListQuery } from '../src/hypotheses/schemas';
 import { benchDb, type Shape } from './data';
-import { percentile } from './server-process';
+import { percentile } from './percentile';
 
 // `npm run bench:growth [-- --requests 200]`: does the backlog page stay as fast when the database grows?
 // p50 of GET /w/:slug/backlog (the full page, top 50 rows) with 1k, 10k, 100k and 1M hypotheses in the

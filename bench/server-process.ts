@@ -1,13 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startArgs } from '../scripts/start-args';
 
-// The real server (src/server.ts) in a child process, as `npm start` runs it but without npm in between:
-// `node --import tsx` in one process, so its pid is the server's own (for /proc/<pid>/status).
+// The real server in a child process, as `npm start` runs it but without npm in between: the bundle built
+// from the current source (scripts/build.mjs, once per benchmark run) under node with the start script's own
+// arguments, one process, so its pid is the server's own (for /proc/<pid>/status) and no TypeScript loader
+// is measured.
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// Built here, when the benchmark starts, so that no build time lands in a measured cold start.
+execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 
 export type Server = { child: ChildProcess; pid: number; port: number; base: string; log: string };
 
@@ -23,7 +29,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Spawns the server on a database file; its request log goes to `log` (appended). */
+/** Spawns the built server on a database file; its request log goes to `log` (appended). */
 export function spawnServer(
   file: string,
   port: number,
@@ -31,7 +37,7 @@ export function spawnServer(
   env: Record<string, string> = {},
 ): Server {
   const out = openSync(log, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, startArgs(root), {
     cwd: root,
     env: {
       ...process.env,
@@ -101,10 +107,4 @@ export async function stopServer(server: Server): Promise<number | null> {
   return code;
 }
 
-/** Percentile (0–100) of a list of numbers, nearest rank. */
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
-}
+export { percentile } from './percentile';

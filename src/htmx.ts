@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { JSX } from 'hono/jsx/jsx-runtime';
+import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
 
 // The one place that reads and writes HX-* headers.
 
@@ -37,4 +38,16 @@ export function respond(
   status: 200 | 404 | 409 | 422 = 200,
 ) {
   return c.html(isHtmx(c) ? parts.fragment() : parts.page(), status);
+}
+
+/**
+ * The same choice as `respond`, as a string: for a route that keeps what it rendered (src/cache/kept-page.ts)
+ * and would otherwise build a Response only to read it back.
+ */
+export async function renderParts(
+  c: Context,
+  parts: { page: () => JSX.Element; fragment: () => JSX.Element },
+): Promise<string> {
+  const element = await (isHtmx(c) ? parts.fragment() : parts.page());
+  return resolveCallback(element, HtmlEscapedCallbackPhase.Stringify, false, {});
 }

@@ -28,7 +28,9 @@ export function sendPage(c: Context, page: CachedPage): Response {
   const headers = validatorHeaders(page.etag);
   if (page.status === 200 && etagMatches(c.req.header('if-none-match'), page.etag))
     return c.body(null, 304, headers);
-  return c.html(page.body, page.status as 200, headers);
+  // The kept bytes go out as they are (a view, not a copy; Buffers may share a pooled ArrayBuffer).
+  const bytes = new Uint8Array(page.body.buffer as ArrayBuffer, page.body.byteOffset, page.body.byteLength);
+  return c.body(bytes, page.status as 200, { ...headers, 'Content-Type': 'text/html; charset=UTF-8' });
 }
 
 /**

@@ -17,15 +17,13 @@ export async function keptPage(
   c: Context<AppEnv>,
   deps: Pick<Deps, 'db' | 'pages'>,
   ws: MemberWorkspace,
-  render: () => Response | Promise<Response>,
+  render: () => Promise<string>,
 ): Promise<Response> {
-  const toPage = async () => {
-    const res = await render();
-    return { status: res.status, body: await res.text() };
-  };
+  // A kept page is always a 200: a route renders its refusals itself, outside this function.
+  const toPage = async () => ({ status: 200, body: await render() });
   if (!deps.pages) {
-    const { status, body } = await toPage();
-    return sendPage(c, { status, body, etag: etagOf(body), bytes: 0 });
+    const body = Buffer.from(await render(), 'utf8');
+    return sendPage(c, { status: 200, body, etag: etagOf(body), bytes: body.length });
   }
   const user = c.get('user');
   const version = await workspaceDataVersion(deps.db, ws.id);

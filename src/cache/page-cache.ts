@@ -5,7 +5,11 @@ import { createHash } from 'node:crypto';
 // recently used first out. Renders of the same key at the same time are done once: the meeting's fifty open
 // backlogs asking at once after a rescoring cost one render, not fifty.
 
-export type CachedPage = { status: number; body: string; etag: string; bytes: number };
+/**
+ * A kept page. The body is kept as UTF-8 bytes: a page with one non-Latin-1 character (a “curly quote”) is a
+ * two-byte string in V8, twice the memory, and every answer would encode it again.
+ */
+export type CachedPage = { status: number; body: Buffer; etag: string; bytes: number };
 
 export type PageCache = {
   get(key: string): CachedPage | undefined;
@@ -16,7 +20,7 @@ export type PageCache = {
 };
 
 /** A strong ETag from the body itself, so two renders of the same bytes always agree. */
-export function etagOf(body: string): string {
+export function etagOf(body: string | Buffer): string {
   return `"${createHash('sha1').update(body).digest('base64url')}"`;
 }
 
@@ -68,8 +72,9 @@ export function createPageCache(maxBytes = 16 * 1024 * 1024): PageCache {
       }
       misses++;
       const run = render().then(({ status, body }) => {
-        // Key + body: JavaScript strings are UTF-16, so this counts what the process holds, roughly.
-        const page = { status, body, etag: etagOf(body), bytes: 2 * (key.length + body.length) };
+        const bytes = Buffer.from(body, 'utf8');
+        // The key is a JavaScript string (two bytes a character at most), the body its UTF-8 bytes.
+        const page = { status, body: bytes, etag: etagOf(bytes), bytes: 2 * key.length + bytes.length };
         if (status === 200) keep(key, page);
         return page;
       });

@@ -1,4 +1,4 @@
-import { type JSONSchema7, jsonSchema } from 'ai';
+import type { JSONSchema7, jsonSchema } from 'ai';
 import { z } from 'zod';
 import { ICE_MAX, ICE_MIN } from '../scoring/scores';
 
@@ -38,10 +38,14 @@ export function answerJsonSchema(): JSONSchema7 {
   return schema as JSONSchema7;
 }
 
-// Accept any JSON at the SDK's door: the drafts are picked out and checked one by one afterwards.
-export const anyJson = jsonSchema<unknown>(answerJsonSchema(), {
-  validate: (value) => ({ success: true, value }),
-});
+/**
+ * The schema handed to the SDK, accepting any JSON at its door: the drafts are picked out and checked one by
+ * one afterwards. Built with the SDK's own `jsonSchema`, passed in because the SDK is loaded only when a
+ * model drafter first asks (src/drafts/model.ts).
+ */
+export function anyJsonWith(make: typeof jsonSchema) {
+  return make<unknown>(answerJsonSchema(), { validate: (value) => ({ success: true, value }) });
+}
 
 /**
  * The drafts in a model's answer: `{"drafts": [...]}`, a bare array, or an object whose only list is the

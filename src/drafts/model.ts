@@ -1,7 +1,6 @@
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { APICallError, generateText, type LanguageModel, NoObjectGeneratedError, Output } from 'ai';
+import type { LanguageModel } from 'ai';
 import type { LlmConfig } from '../config';
-import { anyJson, draftsIn, lenientJson, withRule } from './model-answer';
+import { anyJsonWith, draftsIn, lenientJson, withRule } from './model-answer';
 import { buildPrompt, type Prompt } from './prompt';
 import type { Drafter, DrafterAnswer } from './types';
 
@@ -18,6 +17,23 @@ type Failure =
   | { kind: 'unusable' }
   | { kind: 'empty' };
 type Attempt = { ok: true; drafts: unknown[] } | { ok: false; failure: Failure };
+
+// The AI SDK is loaded on the first draft, not at start: a server without LODESTAR_LLM_* never loads it, and
+// one with a model starts ~0.1 s sooner and some megabytes lighter until someone drafts.
+type Sdk = {
+  ai: typeof import('ai');
+  createOpenAICompatible: typeof import('@ai-sdk/openai-compatible').createOpenAICompatible;
+  anyJson: ReturnType<typeof anyJsonWith>;
+};
+let sdk: Promise<Sdk> | undefined;
+function loadSdk(): Promise<Sdk> {
+  sdk ??= Promise.all([import('ai'), import('@ai-sdk/openai-compatible')]).then(([ai, compatible]) => ({
+    ai,
+    createOpenAICompatible: compatible.createOpenAICompatible,
+    anyJson: anyJsonWith(ai.jsonSchema),
+  }));
+  return sdk;
+}
 
 /** Worth asking again: the server or the network may do better a moment later. A 4xx will not. */
 function retryable(f: Failure): boolean {
@@ -51,6 +67,7 @@ function detailOf(body: string | undefined, message: string, secrets: string[]):
 
 /** Turns what the SDK threw into a failure we can explain. */
 function failureOf(
+  { NoObjectGeneratedError, APICallError }: Sdk['ai'],
   e: unknown,
   signal: AbortSignal | undefined,
   timeout: AbortSignal,
@@ -133,6 +150,7 @@ export function problemFor(f: Failure, cfg: LlmConfig, tries: number): string {
 
 /** One question to the model, bounded by the timeout and the caller's signal. */
 async function ask(
+  { ai, anyJson }: Sdk,
   model: LanguageModel,
   prompt: Prompt,
   cfg: LlmConfig,
@@ -141,11 +159,11 @@ async function ask(
   const timeout = AbortSignal.timeout(cfg.timeoutMs);
   const abortSignal = signal ? AbortSignal.any([timeout, signal]) : timeout;
   try {
-    const result = await generateText({
+    const result = await ai.generateText({
       model,
       system: prompt.system,
       prompt: prompt.prompt,
-      output: Output.object({ schema: anyJson, name: 'drafts' }),
+      output: ai.Output.object({ schema: anyJson, name: 'drafts' }),
       // Retries are ours (one, with a message that says so), not the SDK's three with backoff.
       maxRetries: 0,
       abortSignal,
@@ -156,11 +174,11 @@ async function ask(
     return found(result.output);
   } catch (e) {
     // Output wrapped in a fence or prose is still an answer: read it before asking again.
-    if (NoObjectGeneratedError.isInstance(e) && e.text && !signal?.aborted) {
+    if (ai.NoObjectGeneratedError.isInstance(e) && e.text && !signal?.aborted) {
       const salvaged = lenientJson(e.text);
       if (salvaged !== undefined) return found(salvaged);
     }
-    return { ok: false, failure: failureOf(e, signal, timeout, secretsOf(cfg)) };
+    return { ok: false, failure: failureOf(ai, e, signal, timeout, secretsOf(cfg)) };
   }
 }
 
@@ -171,8 +189,8 @@ function found(value: unknown): Attempt {
   return { ok: true, drafts };
 }
 
-export function modelDrafter(cfg: LlmConfig): Drafter {
-  const provider = createOpenAICompatible({
+function chatModel(sdk: Sdk, cfg: LlmConfig): LanguageModel {
+  const provider = sdk.createOpenAICompatible({
     baseURL: cfg.baseUrl,
     name: 'lodestar',
     apiKey: cfg.apiKey,
@@ -180,17 +198,23 @@ export function modelDrafter(cfg: LlmConfig): Drafter {
     // Studio refuses json_object), and kinder to small models than tool calls.
     supportsStructuredOutputs: true,
   });
-  const model = provider.chatModel(cfg.model);
+  return provider.chatModel(cfg.model);
+}
+
+export function modelDrafter(cfg: LlmConfig): Drafter {
+  let model: LanguageModel | undefined;
   return {
     kind: 'model',
     source: cfg.model,
     async draft(ctx, signal): Promise<DrafterAnswer> {
+      const loaded = await loadSdk();
+      model ??= chatModel(loaded, cfg);
       const prompt = buildPrompt(ctx);
       let tries = 0;
       let last: Failure = { kind: 'unusable' };
       while (tries < 2) {
         tries++;
-        const attempt = await ask(model, prompt, cfg, signal);
+        const attempt = await ask(loaded, model, prompt, cfg, signal);
         if (attempt.ok)
           return {
             proposals: attempt.drafts.map((d) => withRule(d, cfg.model)),

@@ -1,6 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
-import { hypothesisTags } from '../../db/schema';
 import { fmtIce } from '../../views/components/badges';
 import { BacklogPage, BacklogResults, backlogQuery, type RowNotice } from '../../views/hypotheses/backlog';
 import { signedIn } from '../accounts/auth';
@@ -8,7 +6,7 @@ import type { MemberWorkspace } from '../accounts/members';
 import { keptPage } from '../cache/kept-page';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ValidationError } from '../errors';
-import { isHtmx, respond } from '../htmx';
+import { isHtmx, renderParts, respond } from '../htmx';
 import { leverRotiByMetric } from '../levers/levers';
 import { activeInputs } from '../metrics/metrics';
 import { idParam, parse, readForm } from '../validation';
@@ -16,6 +14,7 @@ import { requireHypothesis } from './hypotheses';
 import { scoresOf, setMyScore } from './member-scores';
 import { listHypotheses, rankOf } from './ranking';
 import { ListQuery, ScoreInput } from './schemas';
+import { tagsInUse } from './tags-in-use';
 
 // The ranked backlog (filters, sorts, pages) and its inline rescoring: each member saves their own scores
 // from the row, and the row shows the team's means.
@@ -37,15 +36,10 @@ export function backlogRoutes(deps: Pick<Deps, 'db' | 'pages'>) {
   const app = new Hono<AppEnv>();
 
   async function backlogView(c: Context<AppEnv>, ws: MemberWorkspace, q: ListQuery) {
-    const [{ items, total }, inputs, tagRows, levers] = await Promise.all([
+    const [{ items, total }, inputs, tags, levers] = await Promise.all([
       listHypotheses(db, ws, q),
       activeInputs(db, ws),
-      db.orm
-        .selectDistinct({ tag: hypothesisTags.tag })
-        .from(hypothesisTags)
-        .where(eq(hypothesisTags.workspaceId, ws.id))
-        .orderBy(asc(hypothesisTags.tag))
-        .limit(200),
+      tagsInUse(db, ws),
       leverRotiByMetric(db, ws),
     ]);
     const scores = await scoresOf(
@@ -59,7 +53,7 @@ export function backlogRoutes(deps: Pick<Deps, 'db' | 'pages'>) {
       items,
       total,
       inputs,
-      tags: tagRows.map((t) => t.tag),
+      tags,
       scores,
       levers,
       userId: signedIn(c).id,
@@ -79,7 +73,7 @@ export function backlogRoutes(deps: Pick<Deps, 'db' | 'pages'>) {
         c.req.query('done') === 'imported' && /^\d{1,7}$/.test(count)
           ? `Imported ${plural(Number(count), 'hypothesis', 'hypotheses')}.`
           : undefined;
-      return respond(c, {
+      return renderParts(c, {
         page: () => <BacklogPage {...view} banner={banner} />,
         fragment: () => <BacklogResults {...view} />,
       });
