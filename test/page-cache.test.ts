@@ -1,12 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../db/client';
-import { makeHypothesis, makeInput, makeMember, makeWorkspace, scoreAs } from '../db/factories';
-import { hypotheses, users, workspaces } from '../db/schema';
+import { closeAs, makeHypothesis, makeInput, makeMember, makeWorkspace, scoreAs } from '../db/factories';
+import { hypotheses, metrics, users, workspaces } from '../db/schema';
 import { setMemberRole } from '../src/accounts/members';
 import { etagMatches } from '../src/cache/conditional';
 import { workspaceDataVersion } from '../src/cache/data-version';
 import { createPageCache } from '../src/cache/page-cache';
+import { memoByStructure } from '../src/cache/workspace-memo';
 import { appFor, as, form, freshDb, htmx, signIn } from './helpers';
 
 // The backlog page is kept by the workspace's data version (src/cache): these tests prove a kept page is
@@ -205,6 +206,66 @@ describe('data version', () => {
     const v2 = await workspaceDataVersion(db, ws.id);
     expect(v2).not.toBe(v1);
     expect(await workspaceDataVersion(db, ws.id)).toBe(v2);
+  });
+});
+
+describe('what a rescoring cannot change (memoByStructure)', () => {
+  async function counted() {
+    const base = await setUp();
+    let computed = 0;
+    const value = () =>
+      memoByStructure(base.db, base.ws.id, 'test', async () => {
+        computed++;
+        return computed;
+      });
+    return { ...base, value, computed: () => computed };
+  }
+
+  it('is computed once while members only rescore', async () => {
+    const { db, ws, h, owner, viewer, value, computed } = await counted();
+    await value();
+    await scoreAs(db, ws, h, owner, { impact: 9, confidence: 9, ease: 9 });
+    await scoreAs(db, ws, h, viewer, { impact: 2, confidence: 2, ease: 2 });
+    expect(await value()).toBe(1);
+    expect(computed()).toBe(1);
+  });
+
+  it('is computed again after any other change, here or from another process', async () => {
+    const { db, ws, h, metric, owner, value, computed } = await counted();
+    const open = await makeHypothesis(db, ws, { metricId: metric.id, title: 'Still open' });
+    await value();
+    await makeHypothesis(db, ws, { metricId: metric.id, title: 'Tagged', tags: ['pricing'] });
+    await value();
+    expect(computed()).toBe(2);
+    await closeAs(db, ws, h, { outcome: 'won' });
+    await value();
+    expect(computed()).toBe(3);
+    // Even a rescoring counts when it comes from elsewhere: this process cannot tell what it was.
+    const file = (await db.client.execute("select file from pragma_database_list where name = 'main'"))
+      .rows[0]?.[0];
+    const other = createDb(`file:${String(file)}`);
+    try {
+      await scoreAs(other, ws, open, owner, { impact: 1, confidence: 1, ease: 1 });
+    } finally {
+      other.close();
+    }
+    await value();
+    expect(computed()).toBe(4);
+  });
+
+  it('keeps the backlog right: a new tag, a renamed metric and a closed experiment show at once', async () => {
+    const { db, asOwner, path, ws, metric, h } = await setUp();
+    const first = await (await asOwner.request(path)).text();
+    expect(first).not.toContain('value="pricing"');
+    await makeHypothesis(db, ws, { metricId: metric.id, title: 'Annual plan nudge', tags: ['pricing'] });
+    expect(await (await asOwner.request(path)).text()).toContain('value="pricing"');
+    await db.write((tx) =>
+      tx.update(metrics).set({ name: 'Activation (7-day)' }).where(eq(metrics.id, metric.id)),
+    );
+    expect(await (await asOwner.request(path)).text()).toContain('Activation (7-day)');
+    await closeAs(db, ws, h, { outcome: 'won', actualDays: 2, return: 8 });
+    const after = await (await asOwner.request(path)).text();
+    expect(after).toContain('Mean ROTI of the 1 closed experiment on Activation (7-day)');
   });
 });
 

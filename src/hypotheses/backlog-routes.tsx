@@ -4,6 +4,7 @@ import { BacklogPage, BacklogResults, backlogQuery, type RowNotice } from '../..
 import { signedIn } from '../accounts/auth';
 import type { MemberWorkspace } from '../accounts/members';
 import { keptPage } from '../cache/kept-page';
+import { memoByStructure } from '../cache/workspace-memo';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ValidationError } from '../errors';
 import { isHtmx, renderParts, respond } from '../htmx';
@@ -38,9 +39,10 @@ export function backlogRoutes(deps: Pick<Deps, 'db' | 'pages'>) {
   async function backlogView(c: Context<AppEnv>, ws: MemberWorkspace, q: ListQuery) {
     const [{ items, total }, inputs, tags, levers] = await Promise.all([
       listHypotheses(db, ws, q),
-      activeInputs(db, ws),
-      tagsInUse(db, ws),
-      leverRotiByMetric(db, ws),
+      // What a rescoring cannot change is kept until the workspace's structure changes (src/cache).
+      memoByStructure(db, ws.id, 'backlog-inputs', () => activeInputs(db, ws)),
+      memoByStructure(db, ws.id, 'backlog-tags', () => tagsInUse(db, ws)),
+      memoByStructure(db, ws.id, 'backlog-levers', () => leverRotiByMetric(db, ws)),
     ]);
     const scores = await scoresOf(
       db,
