@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
 import { closeAs, makeHypothesis, makeInput, makeMember, makeWorkspace, scoreAs } from '../db/factories';
@@ -157,14 +158,16 @@ describe('backlog row memo', () => {
     const flagged = (pages: string[]) =>
       (pages[0] ?? '').split(`id="h-${split}"`)[1]?.split('</li>')[0] ?? '';
     expect(flagged(third)).toContain('discuss');
+    // Through the write queue, as every write of Lodestar is (it is what tells kept pages and lists to go).
     for (const [who, impact, confidence] of [
       [s.owner, 7, 4],
       [s.editor, 5, 6],
     ] as const)
-      await s.db.client.execute({
-        sql: 'update member_scores set impact = ?, confidence = ? where hypothesis_id = ? and user_id = ?',
-        args: [impact, confidence, split, who.user.id],
-      });
+      await s.db.write((tx) =>
+        tx.run(
+          sql`update member_scores set impact = ${impact}, confidence = ${confidence} where hypothesis_id = ${split} and user_id = ${who.user.id}`,
+        ),
+      );
     const fourth = await expectSameWithAndWithoutMemo(clients);
     expect(flagged(fourth)).not.toContain('discuss');
   });

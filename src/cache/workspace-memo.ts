@@ -8,9 +8,42 @@ import { workspaceDataVersions } from './data-version';
 // right after a write reads every page again.
 
 type Entry = { version: string; value: Promise<unknown> };
-const memos = new WeakMap<Db, Map<string, Entry>>();
-/** Names × workspaces kept per database; the oldest goes first past it. */
-const MAX_ENTRIES = 3000;
+type Memo = { entries: Map<string, Entry>; max: number };
+const memos = new WeakMap<Db, { structure: Memo; full: Memo }>();
+// Names × workspaces kept per database, the oldest out first past it. Structure values are small (a few
+// metrics, tags, levers); full-version values are lists of rows, so only the latest few are kept.
+const MAX_STRUCTURE = 3000;
+const MAX_FULL = 64;
+
+function memoOf(db: Db, kind: 'structure' | 'full'): Memo {
+  let both = memos.get(db);
+  if (!both) {
+    both = {
+      structure: { entries: new Map(), max: MAX_STRUCTURE },
+      full: { entries: new Map(), max: MAX_FULL },
+    };
+    memos.set(db, both);
+  }
+  return both[kind];
+}
+
+function through<T>(memo: Memo, key: string, version: string, compute: () => Promise<T>): Promise<T> {
+  const { entries } = memo;
+  const entry = entries.get(key);
+  if (entry && entry.version === version) return entry.value as Promise<T>;
+  const value = compute();
+  entries.delete(key);
+  entries.set(key, { version, value });
+  // A failed computation is not kept: the next caller tries again.
+  value.catch(() => {
+    if (entries.get(key)?.value === value) entries.delete(key);
+  });
+  for (const oldest of entries.keys()) {
+    if (entries.size <= memo.max) break;
+    entries.delete(oldest);
+  }
+  return value;
+}
 
 /**
  * `compute()`'s value for this workspace, computed again only once the workspace's structure changed. The
@@ -23,24 +56,20 @@ export async function memoByStructure<T>(
   compute: () => Promise<T>,
 ): Promise<T> {
   const { structure } = await workspaceDataVersions(db, workspaceId);
-  let kept = memos.get(db);
-  if (!kept) {
-    kept = new Map();
-    memos.set(db, kept);
-  }
-  const key = `${name}:${workspaceId}`;
-  const entry = kept.get(key);
-  if (entry && entry.version === structure) return entry.value as Promise<T>;
-  const value = compute();
-  kept.delete(key);
-  kept.set(key, { version: structure, value });
-  // A failed computation is not kept: the next caller tries again.
-  value.catch(() => {
-    if (kept.get(key)?.value === value) kept.delete(key);
-  });
-  for (const oldest of kept.keys()) {
-    if (kept.size <= MAX_ENTRIES) break;
-    kept.delete(oldest);
-  }
-  return value;
+  return through(memoOf(db, 'structure'), `${name}:${workspaceId}`, structure, compute);
+}
+
+/**
+ * `compute()`'s value for this workspace at its current data version (any change computes it again). After a
+ * rescoring the answer to the POST and the next page both need the re-ranked rows: they are read once.
+ * The value is shared by every caller: it must not be modified.
+ */
+export async function memoByVersion<T>(
+  db: Db,
+  workspaceId: number,
+  name: string,
+  compute: () => Promise<T>,
+): Promise<T> {
+  const { full } = await workspaceDataVersions(db, workspaceId);
+  return through(memoOf(db, 'full'), `${name}:${workspaceId}`, full, compute);
 }
