@@ -6,7 +6,7 @@ import { recordChange } from '../audit/audit';
 import { ConflictError, NotFoundError } from '../errors';
 import { expectedRoti, type IceScores, ice } from '../scoring/scores';
 import { teamScores } from '../scoring/team';
-import { type HypothesisWithTags, requireHypothesis } from './hypotheses';
+import { attachTags, type HypothesisWithTags, requireHypothesis } from './hypotheses';
 
 // Everyone scores: a member's own Impact, Confidence and Ease live in member_scores; the hypothesis row holds
 // the team's means (and the ICE and expected ROTI derived from them), so ranking stays an index walk.
@@ -172,15 +172,17 @@ export async function setMyScore(
       .select()
       .from(hypotheses)
       .where(and(eq(hypotheses.workspaceId, ws.id), eq(hypotheses.id, hypothesisId)));
-    if (!current) return 'missing' as const;
-    if (current.status === 'done') return 'closed' as const;
-    await putMemberScore(tx, ws, current, userId, scores, now);
-    return 'ok' as const;
+    if (!current) return { kind: 'missing' as const };
+    if (current.status === 'done') return { kind: 'closed' as const };
+    return { kind: 'ok' as const, row: await putMemberScore(tx, ws, current, userId, scores, now) };
   });
-  if (outcome === 'missing') throw new NotFoundError(`No hypothesis #${hypothesisId} in this workspace.`);
-  const fresh = await requireHypothesis(db, ws, hypothesisId);
-  if (outcome === 'closed') throw closedScores(fresh);
-  return fresh;
+  if (outcome.kind === 'missing')
+    throw new NotFoundError(`No hypothesis #${hypothesisId} in this workspace.`);
+  if (outcome.kind === 'closed') throw closedScores(await requireHypothesis(db, ws, hypothesisId));
+  // The row as the transaction left it (a score leaves the tags alone): no second read of all its columns.
+  const [saved] = await attachTags(db, ws, [outcome.row]);
+  if (!saved) throw new Error('attachTags dropped the row');
+  return saved;
 }
 
 /**
