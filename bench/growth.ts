@@ -1,5 +1,6 @@
 import { createDb } from '../db/client';
 import { createApp } from '../src/app';
+import { setWorkspaceMemo } from '../src/cache/workspace-memo';
 import { rankedQuery } from '../src/hypotheses/ranking';
 import { ListQuery } from '../src/hypotheses/schemas';
 import { benchDb, type Shape } from './data';
@@ -37,7 +38,10 @@ for (const size of SIZES) {
   const shape: Shape = { workspaces: size / PER_WORKSPACE, hypotheses: size, measured: PER_WORKSPACE };
   const info = await benchDb('growth', shape);
   const db = createDb(`file:${info.file}`);
-  const app = createApp({ db, logLevel: 'silent' });
+  // Every request reads the database: no kept pages, no kept values (src/cache). What grows with the
+  // database is the reading; a kept page would hide it. The row HTML memo stays on, as after a rescoring.
+  setWorkspaceMemo(db, false);
+  const app = createApp({ db, logLevel: 'silent', pageCacheBytes: 0 });
   const path = `/w/${info.slug}/backlog`;
   const headers = { cookie: info.cookie };
   const once = async () => {

@@ -15,6 +15,14 @@ const memos = new WeakMap<Db, { structure: Memo; full: Memo }>();
 const MAX_STRUCTURE = 3000;
 const MAX_FULL = 64;
 
+const off = new WeakSet<Db>();
+
+/** Turns keeping off (or on again) for one database: the growth benchmark measures reads, not memory. */
+export function setWorkspaceMemo(db: Db, on: boolean): void {
+  if (on) off.delete(db);
+  else off.add(db);
+}
+
 function memoOf(db: Db, kind: 'structure' | 'full'): Memo {
   let both = memos.get(db);
   if (!both) {
@@ -55,6 +63,7 @@ export async function memoByStructure<T>(
   name: string,
   compute: () => Promise<T>,
 ): Promise<T> {
+  if (off.has(db)) return compute();
   const { structure } = await workspaceDataVersions(db, workspaceId);
   return through(memoOf(db, 'structure'), `${name}:${workspaceId}`, structure, compute);
 }
@@ -70,6 +79,7 @@ export async function memoByVersion<T>(
   name: string,
   compute: () => Promise<T>,
 ): Promise<T> {
+  if (off.has(db)) return compute();
   const { full } = await workspaceDataVersions(db, workspaceId);
   return through(memoOf(db, 'full'), `${name}:${workspaceId}`, full, compute);
 }
