@@ -34,7 +34,14 @@ export async function launchChromium(): Promise<Browser> {
 /** The app on its own database, listening on a free port of 127.0.0.1. */
 export async function serveApp(db: Db): Promise<{ base: string; close: () => void }> {
   const app = createApp({ db, logLevel: 'silent' });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  return serveFetch(app.fetch);
+}
+
+/** Any fetch handler (an app made with other deps, or one wrapped to watch its answers) on a free port. */
+export async function serveFetch(
+  fetch: (req: Request) => Response | Promise<Response>,
+): Promise<{ base: string; close: () => void }> {
+  const server = serve({ fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

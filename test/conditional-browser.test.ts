@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
@@ -7,7 +5,7 @@ import { makeHypothesis, makeInput, makeMember, makeWorkspace, scoreAs } from '.
 import type { User, Workspace } from '../db/schema';
 import { createSession } from '../src/accounts/sessions';
 import { createApp } from '../src/app';
-import { launchChromium, sessionCookie } from './browser-kit';
+import { launchChromium, serveFetch, sessionCookie } from './browser-kit';
 import { ownedDb } from './helpers';
 
 // Conditional GET in real Chromium: the browser keeps pages (`private, no-cache` + ETag) and revalidates them,
@@ -32,25 +30,19 @@ beforeAll(async () => {
   hypothesisId = (await makeHypothesis(db, ws, { metricId: metric.id, title: 'Onboarding checklist' })).id;
   await makeHypothesis(db, ws, { metricId: metric.id, title: 'Pricing page FAQ', impact: 2 });
   const app = createApp({ db, logLevel: 'silent' });
-  const server = serve({
-    fetch: async (req) => {
-      const res = await app.fetch(req);
-      const url = new URL(req.url);
-      answered.push({
-        path: url.pathname + url.search,
-        status: res.status,
-        htmx: req.headers.has('hx-request'),
-      });
-      return res;
-    },
-    port: 0,
-    hostname: '127.0.0.1',
+  const served = await serveFetch(async (req) => {
+    const res = await app.fetch(req);
+    const url = new URL(req.url);
+    answered.push({
+      path: url.pathname + url.search,
+      status: res.status,
+      htmx: req.headers.has('hx-request'),
+    });
+    return res;
   });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = served.base;
   stop = () => {
-    if ('closeAllConnections' in server) server.closeAllConnections();
-    server.close();
+    served.close();
     owned.dispose();
   };
   browser = await launchChromium();

@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
@@ -9,7 +7,7 @@ import { createApp } from '../src/app';
 import { playbookDrafter } from '../src/drafts/playbook';
 import type { Drafter } from '../src/drafts/types';
 import { requireHypothesis } from '../src/hypotheses/hypotheses';
-import { axeSource, launchChromium, sessionCookie } from './browser-kit';
+import { axeSource, launchChromium, serveFetch, sessionCookie } from './browser-kit';
 import { ownedDb } from './helpers';
 
 // A playbook run in real Chromium: ask for drafts, follow the run page while it works (htmx polling), read the
@@ -52,12 +50,10 @@ beforeAll(async () => {
     },
   };
   const app = createApp({ db, logLevel: 'silent', drafter: held });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const served = await serveFetch(app.fetch);
+  base = served.base;
   stop = () => {
-    if ('closeAllConnections' in server) server.closeAllConnections();
-    server.close();
+    served.close();
     owned.dispose();
   };
   browser = await launchChromium();

@@ -53,33 +53,23 @@ function through<T>(memo: Memo, key: string, version: string, compute: () => Pro
   return value;
 }
 
+function memoBy(kind: 'structure' | 'full') {
+  return async <T>(db: Db, workspaceId: number, name: string, compute: () => Promise<T>): Promise<T> => {
+    if (off.has(db)) return compute();
+    const versions = await workspaceDataVersions(db, workspaceId);
+    return through(memoOf(db, kind), `${name}:${workspaceId}`, versions[kind], compute);
+  };
+}
+
 /**
  * `compute()`'s value for this workspace, computed again only once the workspace's structure changed. The
  * value is shared by every caller: it must not be modified.
  */
-export async function memoByStructure<T>(
-  db: Db,
-  workspaceId: number,
-  name: string,
-  compute: () => Promise<T>,
-): Promise<T> {
-  if (off.has(db)) return compute();
-  const { structure } = await workspaceDataVersions(db, workspaceId);
-  return through(memoOf(db, 'structure'), `${name}:${workspaceId}`, structure, compute);
-}
+export const memoByStructure = memoBy('structure');
 
 /**
  * `compute()`'s value for this workspace at its current data version (any change computes it again). After a
  * rescoring the answer to the POST and the next page both need the re-ranked rows: they are read once.
  * The value is shared by every caller: it must not be modified.
  */
-export async function memoByVersion<T>(
-  db: Db,
-  workspaceId: number,
-  name: string,
-  compute: () => Promise<T>,
-): Promise<T> {
-  if (off.has(db)) return compute();
-  const { full } = await workspaceDataVersions(db, workspaceId);
-  return through(memoOf(db, 'full'), `${name}:${workspaceId}`, full, compute);
-}
+export const memoByVersion = memoBy('full');
