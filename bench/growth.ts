@@ -4,6 +4,7 @@ import { setWorkspaceMemo } from '../src/cache/workspace-memo';
 import { rankedQuery } from '../src/hypotheses/ranking';
 import { ListQuery } from '../src/hypotheses/schemas';
 import { benchDb, type Shape } from './data';
+import { option } from './options';
 import { percentile } from './percentile';
 
 // `npm run bench:growth [-- --requests 200]`: does the backlog page stay as fast when the database grows?
@@ -14,17 +15,6 @@ import { percentile } from './percentile';
 // scoped by the workspace's index prefix, a plan that goes wrong on a big table). How the page grows with
 // one team's own backlog is the meeting benchmark's 10,000-hypothesis workspace.
 // Requests go through app.request() in this process, one at a time: the app's work without the network.
-
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} needs a whole number from 1`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const REQUESTS = option('requests', 200);
 const WARMUP = 30;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { BENCH_LIMIT_PATH } from '../src/bench-limit';
 import { benchDb, DATA_DIR, workingCopy } from './data';
+import { option } from './options';
 import {
   freePort,
   percentile,
@@ -20,17 +21,6 @@ import {
 // (top 50 rows, the full page) and 10% htmx rescoring POSTs, signed in by session cookie. Then, in the same
 // server process, the same page bytes precomputed (src/bench-limit.tsx): the limit for this stack. Then
 // cold start: spawn → first 200 of the backlog page on the existing database.
-
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} needs a whole number from 1`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const SECONDS = option('seconds', 20);
 const CONNECTIONS = option('connections', 50);

@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/client';
-import {
-  makeHypothesis,
-  makeInput,
-  makeLearning,
-  makeMember,
-  makeWorkspace,
-  measure,
-  moveTo,
-} from '../db/factories';
-import { type Role, webhookDeliveries } from '../db/schema';
-import { createInvite } from '../src/accounts/invites';
+import { makeMember, makeWorkspace } from '../db/factories';
+import type { Role } from '../db/schema';
 import { roleAtLeast } from '../src/accounts/members';
 import { listTokens } from '../src/accounts/tokens';
-import { requireBatch } from '../src/batches/batches';
-import { archiveMetric, getNorthStar } from '../src/metrics/metrics';
-import { createShareLink } from '../src/share/links';
-import { parse } from '../src/validation';
-import { WebhookInput } from '../src/webhooks/schemas';
-import { createWebhook } from '../src/webhooks/webhooks';
+import { getNorthStar } from '../src/metrics/metrics';
 import { appFor, as, type Credentials, form, freshDb, htmx, json, person, signIn } from './helpers';
-import { type Route, routeTable, TABLES } from './route-table';
+import { type Route, routeTable, TABLES, workspaceRecords } from './route-table';
 
 // Who may call each route, written out by hand so that the tests below, which walk the app's own route
 // table, fail when a route is added without deciding who may use it, or when a guard goes missing.
@@ -137,60 +123,14 @@ async function scenario() {
   const viewer = await signIn(db, await makeMember(db, ws, 'viewer'));
   const outsider = await person(db, { name: 'Oscar Outsider' });
   const other = await makeWorkspace(db, { slug: 'beta', ownerId: outsider.user.id });
-  const ids = async (w: typeof ws) => {
-    const metric = await makeInput(db, w);
-    const archived = await makeInput(db, w);
-    await archiveMetric(db, w, archived.id);
-    const h = await makeHypothesis(db, w, { metricId: metric.id });
-    const running = await moveTo(db, w, await makeHypothesis(db, w, { metricId: metric.id }), 'running');
-    const learning = await makeLearning(db, w, { metricId: metric.id });
-    const invite = await createInvite(db, w.id, { role: 'viewer', note: '', createdBy: null });
-    const draft = await makeHypothesis(db, w, { metricId: metric.id, status: 'draft' });
-    // The running one went through a batch of its own; this one is the open batch, with one selected item.
-    const selected = await moveTo(db, w, await makeHypothesis(db, w, { metricId: metric.id }), 'selected');
-    const batch = await requireBatch(db, w, selected.batchId ?? 0);
-    await measure(db, w, metric, { '2026-W45': 10 });
-    const { link: shareLink } = await createShareLink(db, w.id, { label: 'Execs', createdBy: null });
-    const webhook = await createWebhook(
-      db,
-      w,
-      parse(WebhookInput, { url: 'http://127.0.0.1:9/hook', events: ['experiment.closed'], active: true }),
-    );
-    const [delivery] = await db.orm
-      .insert(webhookDeliveries)
-      .values({
-        workspaceId: w.id,
-        webhookId: webhook.id,
-        event: 'test',
-        payload: { text: 'x' },
-        status: 'failed',
-        attempts: 1,
-        createdAt: Date.now(),
-      })
-      .returning();
-    return {
-      metric,
-      archived,
-      h,
-      running,
-      learning,
-      invite,
-      draft,
-      selected,
-      batch,
-      shareLink,
-      webhook,
-      delivery,
-    };
-  };
   return {
     db,
     app,
     ws,
     other,
     people: { owner, editor, viewer, outsider },
-    alpha: await ids(ws),
-    beta: await ids(other),
+    alpha: await workspaceRecords(db, ws),
+    beta: await workspaceRecords(db, other),
   };
 }
 

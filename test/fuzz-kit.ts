@@ -1,25 +1,9 @@
 import fc from 'fast-check';
 import type { Db } from '../db/client';
-import {
-  makeHypothesis,
-  makeInput,
-  makeLearning,
-  makeMember,
-  makeWorkspace,
-  measure,
-  moveTo,
-} from '../db/factories';
-import { webhookDeliveries } from '../db/schema';
-import { createInvite } from '../src/accounts/invites';
+import { makeMember, makeWorkspace } from '../db/factories';
 import { listTokens } from '../src/accounts/tokens';
-import { requireBatch } from '../src/batches/batches';
-import { archiveMetric } from '../src/metrics/metrics';
-import { createShareLink } from '../src/share/links';
-import { parse } from '../src/validation';
-import { WebhookInput } from '../src/webhooks/schemas';
-import { createWebhook } from '../src/webhooks/webhooks';
 import { appFor, type Credentials, freshDb, person, signIn } from './helpers';
-import { type Route, routeTable, TABLES } from './route-table';
+import { type Route, routeTable, TABLES, workspaceRecords } from './route-table';
 
 export { type Route, routeTable };
 
@@ -33,37 +17,8 @@ export async function scenario() {
   const owner = await person(db, { name: 'Olive Owner' });
   const ws = await makeWorkspace(db, { slug: 'alpha', ownerId: owner.user.id });
   const viewer = await signIn(db, await makeMember(db, ws, 'viewer'));
-  const metric = await makeInput(db, ws);
-  const archived = await makeInput(db, ws);
-  await archiveMetric(db, ws, archived.id);
-  const h = await makeHypothesis(db, ws, { metricId: metric.id });
-  const running = await moveTo(db, ws, await makeHypothesis(db, ws, { metricId: metric.id }), 'running');
-  const learning = await makeLearning(db, ws, { metricId: metric.id });
-  const invite = await createInvite(db, ws.id, { role: 'viewer', note: '', createdBy: null });
-  const draft = await makeHypothesis(db, ws, { metricId: metric.id, status: 'draft' });
-  const selected = await moveTo(db, ws, await makeHypothesis(db, ws, { metricId: metric.id }), 'selected');
-  const batch = await requireBatch(db, ws, selected.batchId ?? 0);
-  await measure(db, ws, metric, { '2026-W45': 10 });
-  const { link: shareLink } = await createShareLink(db, ws.id, { label: 'Execs', createdBy: null });
-  const webhook = await createWebhook(
-    db,
-    ws,
-    parse(WebhookInput, { url: 'http://127.0.0.1:9/hook', events: ['experiment.closed'], active: true }),
-  );
-  const [delivery] = await db.orm
-    .insert(webhookDeliveries)
-    .values({
-      workspaceId: ws.id,
-      webhookId: webhook.id,
-      event: 'test',
-      payload: { text: 'x' },
-      status: 'failed',
-      attempts: 1,
-      createdAt: Date.now(),
-    })
-    .returning();
+  const { delivery, ...ids } = await workspaceRecords(db, ws);
   const tokenId = (await listTokens(db, owner.user.id))[0]?.id ?? 0;
-  const ids = { metric, archived, h, running, learning, invite, draft, selected, batch, shareLink, webhook };
   return { db, app, owner, viewer, ws, ids, deliveryId: delivery?.id ?? 0, tokenId };
 }
 

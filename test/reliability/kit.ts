@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
+import { mulberry32 } from '../../bench/learning/random';
 import { createDb, type Db } from '../../db/client';
 import { makeInput, makeMember, makeUser, makeWorkspace } from '../../db/factories';
 import { migrateDb } from '../../db/migrate';
@@ -20,16 +21,7 @@ import { createToken } from '../../src/accounts/tokens';
 export const ROOT = resolve(import.meta.dirname, '../..');
 
 /** A seeded random number generator (mulberry32): the same seed gives the same run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export function seedFromEnv(name = 'RELIABILITY_SEED'): number {
   const raw = process.env[name];
