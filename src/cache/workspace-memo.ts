@@ -53,23 +53,33 @@ function through<T>(memo: Memo, key: string, version: string, compute: () => Pro
   return value;
 }
 
-function memoBy(kind: 'structure' | 'full') {
-  return async <T>(db: Db, workspaceId: number, name: string, compute: () => Promise<T>): Promise<T> => {
-    if (off.has(db)) return compute();
-    const versions = await workspaceDataVersions(db, workspaceId);
-    return through(memoOf(db, kind), `${name}:${workspaceId}`, versions[kind], compute);
-  };
+type Kept = <T>(name: string, compute: () => Promise<T>) => Promise<T>;
+
+/**
+ * Values kept for one workspace, with its versions read once (a page asks for several values together).
+ * Values are shared by every caller: they must not be modified.
+ * - `byStructure`: computed again only once the workspace's structure changed.
+ * - `byVersion`: computed again after any change. After a rescoring the answer to the POST and the next page
+ *   both need the re-ranked rows: they are read once.
+ */
+export async function workspaceMemo(
+  db: Db,
+  workspaceId: number,
+): Promise<{ byStructure: Kept; byVersion: Kept }> {
+  const versions = off.has(db) ? undefined : await workspaceDataVersions(db, workspaceId);
+  const kept =
+    (kind: 'structure' | 'full'): Kept =>
+    (name, compute) =>
+      versions ? through(memoOf(db, kind), `${name}:${workspaceId}`, versions[kind], compute) : compute();
+  return { byStructure: kept('structure'), byVersion: kept('full') };
 }
 
-/**
- * `compute()`'s value for this workspace, computed again only once the workspace's structure changed. The
- * value is shared by every caller: it must not be modified.
- */
-export const memoByStructure = memoBy('structure');
-
-/**
- * `compute()`'s value for this workspace at its current data version (any change computes it again). After a
- * rescoring the answer to the POST and the next page both need the re-ranked rows: they are read once.
- * The value is shared by every caller: it must not be modified.
- */
-export const memoByVersion = memoBy('full');
+/** One value kept by the workspace's structure (see workspaceMemo). */
+export async function memoByStructure<T>(
+  db: Db,
+  workspaceId: number,
+  name: string,
+  compute: () => Promise<T>,
+): Promise<T> {
+  return (await workspaceMemo(db, workspaceId)).byStructure(name, compute);
+}

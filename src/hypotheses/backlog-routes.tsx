@@ -4,7 +4,7 @@ import { BacklogPage, BacklogResults, backlogQuery, type RowNotice } from '../..
 import { signedIn } from '../accounts/auth';
 import type { MemberWorkspace } from '../accounts/members';
 import { keptPage } from '../cache/kept-page';
-import { memoByStructure, memoByVersion } from '../cache/workspace-memo';
+import { workspaceMemo } from '../cache/workspace-memo';
 import type { AppEnv, Deps } from '../env';
 import { ConflictError, ValidationError } from '../errors';
 import { isHtmx, renderParts, respond } from '../htmx';
@@ -37,18 +37,19 @@ export function backlogRoutes(deps: Pick<Deps, 'db' | 'pages'>) {
   const app = new Hono<AppEnv>();
 
   async function backlogView(c: Context<AppEnv>, ws: MemberWorkspace, q: ListQuery) {
+    const kept = await workspaceMemo(db, ws.id);
     const [{ items, total, scores }, inputs, tags, levers] = await Promise.all([
       // The ranked rows and their scores, read once per data version: after a rescoring the POST's answer
       // and the next page (src/cache/kept-page.ts) share them.
-      memoByVersion(db, ws.id, `backlog-list:${JSON.stringify(q)}`, async () => {
+      kept.byVersion(`backlog-list:${JSON.stringify(q)}`, async () => {
         const list = await listHypotheses(db, ws, q);
         const ids = list.items.map((i) => i.id);
         return { ...list, scores: await scoresOf(db, ws, ids) };
       }),
       // What a rescoring cannot change is kept until the workspace's structure changes (src/cache).
-      memoByStructure(db, ws.id, 'backlog-inputs', () => activeInputs(db, ws)),
-      memoByStructure(db, ws.id, 'backlog-tags', () => tagsInUse(db, ws)),
-      memoByStructure(db, ws.id, 'backlog-levers', () => leverRotiByMetric(db, ws)),
+      kept.byStructure('backlog-inputs', () => activeInputs(db, ws)),
+      kept.byStructure('backlog-tags', () => tagsInUse(db, ws)),
+      kept.byStructure('backlog-levers', () => leverRotiByMetric(db, ws)),
     ]);
     return {
       ws,
