@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { BENCH_LIMIT_PATH } from '../src/bench-limit';
 import { benchDb, DATA_DIR, workingCopy } from './data';
+import { mulberry32 } from './learning/random';
 import { option } from './options';
 import {
   freePort,
@@ -49,30 +50,50 @@ if (limitBytes !== pageBytes)
   throw new Error(`the stored page has ${limitBytes} bytes, the page ${pageBytes}`);
 
 let next = 0;
-const rescore: autocannon.Request = {
-  method: 'POST',
-  setupRequest: (req) => {
-    // Walks the backlog's ids; scores change every time, so each POST really writes.
-    const id = info.backlogIds[next++ % info.backlogIds.length];
-    const s = () => 1 + Math.floor(Math.random() * 10);
-    return {
-      ...req,
-      path: `/w/${info.slug}/hypotheses/${id}/score`,
-      body: `impact=${s()}&confidence=${s()}&ease=${s()}&back=${encodeURIComponent('status=backlog')}`,
-    };
-  },
-  headers: {
-    ...headers,
-    'content-type': 'application/x-www-form-urlencoded',
-    'hx-request': 'true',
-    origin,
-  },
+const postHeaders = {
+  ...headers,
+  'content-type': 'application/x-www-form-urlencoded',
+  'hx-request': 'true',
+  origin,
+};
+/** One rescoring: walks the backlog's ids; scores change every time, so each POST really writes. */
+const rescoring = (req: autocannon.Request): autocannon.Request => {
+  const id = info.backlogIds[next++ % info.backlogIds.length];
+  const s = () => 1 + Math.floor(Math.random() * 10);
+  return {
+    ...req,
+    method: 'POST',
+    path: `/w/${info.slug}/hypotheses/${id}/score`,
+    headers: postHeaders,
+    body: `impact=${s()}&confidence=${s()}&ease=${s()}&back=${encodeURIComponent('status=backlog')}`,
+  };
 };
 const get = (path: string): autocannon.Request => ({ method: 'GET', path, headers });
-const appMix = [
-  ...Array.from({ length: 10 - POSTS_PER_TEN }, () => get(page)),
-  ...Array(POSTS_PER_TEN).fill(rescore),
-];
+// The mix. `random` (the default): each request is a rescoring with probability 1/10 (a seeded draw), as a
+// meeting's clicks come. `cycle`: every connection sends nine GETs then one POST; since all 50 start
+// together they post in the same rounds, bursts of up to 50 writes at once (kept to compare with the
+// figures measured that way before).
+const MIX = process.argv.includes('--mix') ? process.argv[process.argv.indexOf('--mix') + 1] : 'random';
+if (MIX !== 'random' && MIX !== 'cycle') {
+  console.error('--mix is random or cycle');
+  process.exit(2);
+}
+const draw = mulberry32(20261123);
+const appMix: autocannon.Request[] =
+  MIX === 'cycle'
+    ? [
+        ...Array.from({ length: 10 - POSTS_PER_TEN }, () => get(page)),
+        ...Array.from({ length: POSTS_PER_TEN }, () => ({ setupRequest: rescoring })),
+      ]
+    : [
+        {
+          ...get(page),
+          setupRequest: (req) =>
+            draw() < POSTS_PER_TEN / 10
+              ? rescoring(req)
+              : { ...req, method: 'GET', path: page, headers, body: undefined },
+        },
+      ];
 
 type Run = {
   rps: number;
@@ -121,7 +142,7 @@ const logSize = () => statSync(log).size;
 const fmt = (n: number, d = 1) => n.toFixed(d);
 
 console.log(
-  `meeting load: ${CONNECTIONS} connections, ${SECONDS} s each (after ${WARMUP_SECONDS} s of warm-up)`,
+  `meeting load: ${CONNECTIONS} connections, ${SECONDS} s each (after ${WARMUP_SECONDS} s of warm-up), mix: ${MIX}`,
 );
 console.log(
   `database: 1,000 workspaces, 100,000 hypotheses; ${page} (10,000 hypotheses), page ${pageBytes} bytes`,

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { type Client, createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { clientOptions, type DbKind, type DbSettings, dbKind } from './client-options';
+import { type CommitStamp, commitStamp } from './commit-stamp';
 import * as schema from './schema';
 
 export type Orm = LibSQLDatabase<typeof schema>;
@@ -28,6 +29,12 @@ export type Db = {
    * log, or a write that announced nothing): a page may depend on them, so they count against every one.
    */
   unscopedCommits(): number;
+  /**
+   * The database file's commit stamp (db/commit-stamp.ts): it changes with every commit, by any connection
+   * or process. Undefined when it cannot be known (a libSQL server, a replica, a moment mid-commit): then
+   * nothing may be kept on its word.
+   */
+  stamp(): string | undefined;
   close(): void;
   /** A local file, a libSQL server, or a local embedded replica of one (WAL and backups are for files). */
   kind: DbKind;
@@ -60,9 +67,15 @@ export const BUSY_TIMEOUT_MS = 5000;
 export function createDb(where: string | DbSettings): Db {
   const settings = typeof where === 'string' ? { url: where } : where;
   const url = settings.url;
+  const kind = dbKind(settings);
+  let stamp: CommitStamp | undefined;
   if (url.startsWith('file:')) {
     const path = url.slice('file:'.length);
-    if (path && path !== ':memory:' && !path.startsWith(':')) mkdirSync(dirname(path), { recursive: true });
+    if (path && path !== ':memory:' && !path.startsWith(':')) {
+      mkdirSync(dirname(path), { recursive: true });
+      // Only a plain local file: a replica's file also changes by syncs that libSQL applies its own way.
+      if (kind === 'file' && !path.includes('?')) stamp = commitStamp(path);
+    }
   }
   // `timeout` is the busy timeout of every pooled connection (a PRAGMA would be lost on new ones).
   const client = createClient(clientOptions(settings, BUSY_TIMEOUT_MS));
@@ -84,19 +97,25 @@ export function createDb(where: string | DbSettings): Db {
   return {
     orm,
     client,
-    kind: dbKind(settings),
+    kind,
     write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       let changes: CommittedChange[] = [];
+      let before: string | undefined;
       const run = queue
         .then(() =>
           orm.transaction(async (tx) => {
+            // Taken holding the write lock, so no other commit can land between this and ours.
+            before = stamp?.read();
             const result = await fn(tx);
             changes = pendingChanges.get(tx) ?? [];
             return result;
           }),
         )
         .then((result) => {
-          if (!changes.some((change) => change.workspaceId != null)) unscoped++;
+          // A write that changed nothing (a rescoring with the member's own scores again) leaves the stamp
+          // where it was: it need not count against every workspace's kept pages.
+          const wroteNothing = before !== undefined && stamp?.read() === before;
+          if (!wroteNothing && !changes.some((change) => change.workspaceId != null)) unscoped++;
           if (changes.length) announce(changes);
           return result;
         });
@@ -105,6 +124,7 @@ export function createDb(where: string | DbSettings): Db {
       return run;
     },
     unscopedCommits: () => unscoped,
+    stamp: () => stamp?.read(),
     onCommit(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -112,6 +132,8 @@ export function createDb(where: string | DbSettings): Db {
     close() {
       listeners.clear();
       client.close();
+      // After the client: closing this descriptor drops the process's locks on the -shm file.
+      stamp?.close();
     },
   };
 }

@@ -125,6 +125,55 @@ describe('kept backlog pages', () => {
     expect(await (await asOwner.request(path)).text()).toContain('Welcome tour');
   });
 
+  it('does not count a write that changed nothing: saving the same scores again keeps every page', async () => {
+    const { db, pages, asOwner, path, ws, h } = await setUp();
+    const rescore = () =>
+      asOwner.request(
+        `/w/${ws.slug}/hypotheses/${h.id}/score`,
+        form({ impact: 7, confidence: 6, ease: 5, back: 'status=backlog' }, htmx),
+      );
+    expect(await (await rescore()).text()).toContain('from 1 scorer');
+    await asOwner.request(path);
+    const unscoped = db.unscopedCommits();
+    const hits = pages.stats().hits;
+    // The same scores again: the transaction writes nothing, so nothing the page shows can have changed.
+    const again = await rescore();
+    expect(again.status).toBe(200);
+    // The save wrote nothing, so it cannot count the scorers: the list says how many there are.
+    expect(await again.text()).toContain('Saved your scores: team ICE');
+    expect(db.unscopedCommits()).toBe(unscoped);
+    await asOwner.request(path);
+    expect(pages.stats().hits).toBe(hits + 1);
+    // A write that changes a row and announces nothing still counts.
+    await db.write((tx) => tx.update(hypotheses).set({ owner: 'Sam' }).where(eq(hypotheses.id, h.id)));
+    expect(db.unscopedCommits()).toBe(unscoped + 1);
+  });
+
+  it('keeps how many match the filters across rescorings, and counts again when hypotheses come or go', async () => {
+    const { db, asOwner, ws, metric, h } = await setUp();
+    for (let i = 0; i < 3; i++) await makeHypothesis(db, ws, { metricId: metric.id, title: `Idea ${i}` });
+    // Two a page, so the list is full and the total is counted rather than seen.
+    const path = `/w/${ws.slug}/backlog?limit=2`;
+    expect(await (await asOwner.request(path)).text()).toContain('Showing 1–2 of 4');
+    await asOwner.request(
+      `/w/${ws.slug}/hypotheses/${h.id}/score`,
+      form({ impact: 9, confidence: 9, ease: 9, back: 'status=backlog&limit=2' }, htmx),
+    );
+    expect(await (await asOwner.request(path)).text()).toContain('Showing 1–2 of 4');
+    await makeHypothesis(db, ws, { metricId: metric.id, title: 'Idea 4' });
+    expect(await (await asOwner.request(path)).text()).toContain('Showing 1–2 of 5');
+    // Another process's new hypothesis (here another connection) is a structural change too.
+    const file = (await db.client.execute("select file from pragma_database_list where name = 'main'"))
+      .rows[0]?.[0];
+    const other = createDb(`file:${String(file)}`);
+    try {
+      await makeHypothesis(other, ws, { metricId: metric.id, title: 'Idea 5' });
+    } finally {
+      other.close();
+    }
+    expect(await (await asOwner.request(path)).text()).toContain('Showing 1–2 of 6');
+  });
+
   it('keeps the htmx fragment and the full page apart at the same address', async () => {
     const { asOwner, path } = await setUp();
     const page = await (await asOwner.request(path)).text();

@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { memberships, type Role, type User, users, type Workspace, workspaces } from '../../db/schema';
 import { recordChange } from '../audit/audit';
+import { stampedRead } from '../cache/stamped';
 import { ConflictError, NotFoundError } from '../errors';
 import { dropMemberScores } from '../hypotheses/member-scores';
 
@@ -22,9 +23,15 @@ export async function memberWorkspace(
   userId: number,
   slug: string,
 ): Promise<MemberWorkspace | undefined> {
-  const [row] = await memberWorkspaceQuery(db).execute({ userId, slug });
-  return row ? { ...row.ws, role: row.role } : undefined;
+  return memberRow(db, `${userId}\n${slug}`, async () => {
+    const [row] = await memberWorkspaceQuery(db).execute({ userId, slug });
+    return row ? { ...row.ws, role: row.role } : undefined;
+  });
 }
+
+// Kept until anyone commits anything (src/cache/stamped.ts): a role change, a rename or a removal is a
+// commit. Callers share the object, so nobody may modify it.
+const memberRow = stampedRead<MemberWorkspace | undefined>(10_000);
 
 // Every workspace page asks this first, so its SQL is built once per database rather than per request.
 const preparedMemberWorkspace = new WeakMap<Db, ReturnType<typeof prepareMemberWorkspace>>();

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { sessions, type User, users } from '../../db/schema';
+import { type Session, sessions, type User, users } from '../../db/schema';
+import { stampedRead } from '../cache/stamped';
 
 /** A session ends after this long without a request… */
 export const SESSION_IDLE_MS = 7 * 24 * 60 * 60 * 1000;
@@ -31,7 +32,7 @@ export async function createSession(db: Db, userId: number, now = Date.now()): P
 export async function resolveSession(db: Db, id: string, now = Date.now()): Promise<User | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined;
   const idHash = sha256(id);
-  const [row] = await sessionQuery(db).execute({ idHash });
+  const row = await sessionRow(db, idHash, async () => (await sessionQuery(db).execute({ idHash }))[0]);
   if (!row) return undefined;
   const { session } = row;
   if (session.lastSeenAt < now - SESSION_IDLE_MS || session.createdAt < now - SESSION_MAX_MS) {
@@ -42,6 +43,10 @@ export async function resolveSession(db: Db, id: string, now = Date.now()): Prom
     await db.write((tx) => tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash)));
   return row.user;
 }
+
+// Every request asks this first: the row is kept until anyone commits anything (src/cache/stamped.ts), so the
+// expiry and last-seen checks above still run on every request, against the row as it stands.
+const sessionRow = stampedRead<{ session: Session; user: User } | undefined>(10_000);
 
 // Every page asks this first, so its SQL is built once per database rather than per request.
 const preparedSession = new WeakMap<Db, ReturnType<typeof prepareSession>>();

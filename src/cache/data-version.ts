@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client';
+import { stampedRead } from './stamped';
 
 // A workspace's data versions: strings that change whenever what a page of that workspace shows may have
 // changed, so that what was rendered or computed from the data can be kept for as long as they stand.
@@ -10,13 +11,16 @@ import type { Db } from '../../db/client';
 //   a webhook delivery log, anything that announced nothing) counts against every workspace (rare writes,
 //   so the price is a few extra renders, never a stale page);
 // - other processes (the CLI, a second server on the same file, the primary an embedded replica syncs from):
-//   they leave audit records in the database, so the workspace's newest audit id is read on every request,
-//   one seek on audit_workspace_id_idx (workspace_id, id). An id this process did not announce is such a
-//   write.
+//   they leave audit records in the database, so the workspace's newest audit id is read whenever the
+//   database's commit stamp moved (src/cache/stamped.ts; every request where the stamp is unknown), one seek
+//   on audit_workspace_id_idx (workspace_id, id). An id this process did not announce is such a write.
 //
 // Two versions come out. `full` moves with every change. `structure` ignores members' rescorings (the most
 // frequent write of a meeting, which moves only scores and ranks): it keys what a rescoring cannot change —
 // the backlog's input metrics, tags and lever figures (closed experiments cannot be rescored).
+
+// Read again only once somebody committed something (src/cache/stamped.ts).
+const newestAuditId = stampedRead<number>(10_000);
 
 type Counters = {
   all: Map<number, number>;
@@ -54,11 +58,13 @@ export type DataVersions = { full: string; structure: string };
 
 export async function workspaceDataVersions(db: Db, workspaceId: number): Promise<DataVersions> {
   const c = counters(db);
-  const rs = await db.client.execute({
-    sql: 'select max(id) from audit_events where workspace_id = ?',
-    args: [workspaceId],
+  const newest = await newestAuditId(db, String(workspaceId), async () => {
+    const rs = await db.client.execute({
+      sql: 'select max(id) from audit_events where workspace_id = ?',
+      args: [workspaceId],
+    });
+    return Number(rs.rows[0]?.[0] ?? 0);
   });
-  const newest = Number(rs.rows[0]?.[0] ?? 0);
   const known = c.newest.get(workspaceId);
   // Newer than anything announced here: another process wrote (or, for a moment, a write of this process
   // committed but not yet announced; counting it as foreign only costs an extra render).

@@ -12,7 +12,7 @@ import { leverRotiByMetric } from '../levers/levers';
 import { activeInputs } from '../metrics/metrics';
 import { idParam, parse, readForm } from '../validation';
 import { requireHypothesis } from './hypotheses';
-import { scoresOf, setMyScore } from './member-scores';
+import { saveMyScore, scoresOf } from './member-scores';
 import { listHypotheses, rankOf } from './ranking';
 import { ListQuery, ScoreInput } from './schemas';
 import { tagsInUse } from './tags-in-use';
@@ -42,7 +42,10 @@ export function backlogRoutes(deps: Pick<Deps, 'db' | 'pages'>) {
       // The ranked rows and their scores, read once per data version: after a rescoring the POST's answer
       // and the next page (src/cache/kept-page.ts) share them.
       kept.byVersion(`backlog-list:${JSON.stringify(q)}`, async () => {
-        const list = await listHypotheses(db, ws, q);
+        // How many match the filters is a structural figure: a rescoring reorders rows, it adds none.
+        const list = await listHypotheses(db, ws, q, (key, count) =>
+          kept.byStructure(`backlog-count:${key}`, count),
+        );
         const ids = list.items.map((i) => i.id);
         return { ...list, scores: await scoresOf(db, ws, ids) };
       }),
@@ -97,18 +100,19 @@ export function backlogRoutes(deps: Pick<Deps, 'db' | 'pages'>) {
     let status: 200 | 409 | 422 = 200;
     try {
       const input = parse(MyScoreInput, body);
-      const h = await setMyScore(db, ws, id, signedIn(c).id, input);
+      const saved = await saveMyScore(db, ws, id, signedIn(c).id, input);
       if (!isHtmx(c)) return c.redirect(`/w/${ws.slug}/backlog?${backlogQuery(q)}#h-${id}`, 303);
       const view = await backlogView(c, ws, q);
       // The re-ranked list usually holds the row: its rank and scorers come from there, not another query.
       const listed = view.items.find((i) => i.id === id);
       const rank = listed ? listed.rank : await rankOf(db, ws, id, q.sort);
-      const scorers = listed ? view.scores.get(id) : (await scoresOf(db, ws, [id])).get(id);
-      const n = scorers?.length ?? 0;
+      // How many scored: the save counted them (unless it changed nothing), or the list holds them.
+      const n =
+        saved.scorers ?? (listed ? view.scores.get(id) : (await scoresOf(db, ws, [id])).get(id))?.length ?? 0;
       notice = {
         id,
         tone: 'ok',
-        message: `Saved your scores: team ICE ${fmtIce(h.ice, ws.iceMode)} from ${plural(n, 'scorer')}${rank ? `, now rank #${rank}` : ''}.`,
+        message: `Saved your scores: team ICE ${fmtIce(saved.ice, ws.iceMode)} from ${plural(n, 'scorer')}${rank ? `, now rank #${rank}` : ''}.`,
       };
       return respond(c, {
         page: () => <BacklogPage {...view} notice={notice} />,

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { packedExpr, packRows, rowsOf } from '../../db/packed';
+import { packedExpr, packRows, rowsOf, rowsOfKeyed } from '../../db/packed';
 import { hypotheses, metrics, type Workspace } from '../../db/schema';
 import type { ListQuery, Sort } from './schemas';
 
@@ -120,10 +120,19 @@ export function rankedQuery(db: Db, ws: Workspace, q: ListQuery) {
     .offset(q.offset);
 }
 
-export async function listHypotheses(db: Db, ws: Workspace, q: ListQuery) {
+/** Where a caller keeps the count of a filtered list (a rescoring moves rows, never how many there are). */
+export type KeepCount = (key: string, count: () => Promise<number>) => Promise<number>;
+
+export async function listHypotheses(
+  db: Db,
+  ws: Workspace,
+  q: ListQuery,
+  keepCount: KeepCount = (_key, count) => count(),
+) {
   const unfilteredBacklog = isUnfilteredBacklog(q);
-  // Two cells a row (the packed row, the count ahead of it), read by position.
-  const rows = await rowsOf(db, rankedQuery(db, ws, q));
+  // Two cells a row (the packed row, the count ahead of it), read by position. The query is made of the
+  // workspace's id and the view's query only, so its SQL is built once for each such pair.
+  const rows = await rowsOfKeyed(db, `ranked\n${ws.id}\n${JSON.stringify(q)}`, () => rankedQuery(db, ws, q));
   const items = rows.map((r, i) => ({
     ...RANKED.read(r[0] as string),
     rank: unfilteredBacklog ? q.offset + i + 1 : r[1] == null ? null : Number(r[1]) + 1,
@@ -132,24 +141,49 @@ export async function listHypotheses(db: Db, ws: Workspace, q: ListQuery) {
   // empty one past the start) needs counting.
   if ((rows.length > 0 || q.offset === 0) && rows.length < q.limit)
     return { items, total: q.offset + rows.length };
-  const [count] = await rowsOf(
-    db,
-    db.orm
-      .select({ n: sql<number>`count(*)` })
-      .from(h)
-      .where(and(...filters(ws, q))),
-  );
-  return { items, total: Number(count?.[0] ?? 0) };
+  // The count depends on the filters only (not the sort or the page): one key for all of them.
+  const { sort: _sort, limit: _limit, offset: _offset, ...filter } = q;
+  const total = await keepCount(JSON.stringify(filter), async () => {
+    const [count] = await rowsOf(
+      db,
+      db.orm
+        .select({ n: sql<number>`count(*)` })
+        .from(h)
+        .where(and(...filters(ws, q))),
+    );
+    return Number(count?.[0] ?? 0);
+  });
+  return { items, total };
 }
 
 export type RankedItem = Awaited<ReturnType<typeof listHypotheses>>['items'][number];
 
 /** The rank (1 = top) of one backlog hypothesis, or null if it is not in the backlog. */
 export async function rankOf(db: Db, ws: Workspace, id: number, sort: Sort = 'ice'): Promise<number | null> {
-  const [row] = await db.orm
-    .select({ status: h.status, ahead: aheadCount(sort) })
-    .from(h)
-    .where(and(eq(h.workspaceId, ws.id), eq(h.id, id)));
+  const [row] = await rankQuery(db, sort).execute({ workspaceId: ws.id, id });
   if (row?.status !== 'backlog') return null;
   return Number(row.ahead) + 1;
+}
+
+// Asked after every rescoring of a row the page does not list: built once per database and sort.
+const rankQueries = new WeakMap<Db, Map<Sort, ReturnType<typeof prepareRank>>>();
+function prepareRank(db: Db, sort: Sort) {
+  return db.orm
+    .select({ status: h.status, ahead: aheadCount(sort) })
+    .from(h)
+    .where(and(eq(h.workspaceId, sql.placeholder('workspaceId')), eq(h.id, sql.placeholder('id'))))
+    .prepare();
+}
+function rankQuery(db: Db, sort: Sort) {
+  let bySort = rankQueries.get(db);
+  if (!bySort) {
+    bySort = new Map();
+    rankQueries.set(db, bySort);
+  }
+  let query = bySort.get(sort);
+  if (!query) {
+    query = prepareRank(db, sort);
+    bySort.set(sort, query);
+  }
+  return query;
 }

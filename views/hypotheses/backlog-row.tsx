@@ -53,9 +53,19 @@ function once(value: object | undefined): string {
   return json;
 }
 
-/** The memo key: all of RowData, serialised. */
-const keyOf = (d: RowData) =>
-  `${once(d.ctx)}\n${once(d.lever)}\n${JSON.stringify([d.item, d.scores, d.mine ?? null])}`;
+// The row's own part of the key, serialised once per listed item: a rescoring's answer and the next page
+// render the same rows (the same objects, kept per data version by src/cache/workspace-memo.ts).
+const rowJson = new WeakMap<object, { scores: MemberScoreRow[]; mine?: MemberScoreRow; json: string }>();
+function ownJson(listed: RankedItem, d: RowData): string {
+  const hit = rowJson.get(listed);
+  if (hit && hit.scores === d.scores && hit.mine === d.mine) return hit.json;
+  const json = JSON.stringify([d.item, d.scores, d.mine ?? null]);
+  rowJson.set(listed, { scores: d.scores, mine: d.mine, json });
+  return json;
+}
+
+/** The memo key: all of RowData, serialised (`listed` is the item the row's data was made from). */
+const keyOf = (listed: RankedItem, d: RowData) => `${once(d.ctx)}\n${once(d.lever)}\n${ownJson(listed, d)}`;
 
 /**
  * One row of the ranked list. Its body is remembered by row-memo under a key made of all its data (the
@@ -87,7 +97,7 @@ export function BacklogRow(props: {
       {flagged ? (
         <RowBody {...data} notice={flagged} />
       ) : (
-        memoHtml(keyOf(data), () => String(<RowBody {...data} />))
+        memoHtml(keyOf(item, data), () => String(<RowBody {...data} />))
       )}
     </li>
   );
