@@ -6,7 +6,7 @@ import { recordChange } from '../audit/audit';
 import { ConflictError, NotFoundError } from '../errors';
 import { expectedRoti, type IceScores, ice } from '../scoring/scores';
 import { teamScores } from '../scoring/team';
-import { attachTags, type HypothesisWithTags, requireHypothesis } from './hypotheses';
+import { type HypothesisWithTags, requireHypothesis } from './hypotheses';
 
 // Everyone scores: a member's own Impact, Confidence and Ease live in member_scores; the hypothesis row holds
 // the team's means (and the ICE and expected ROTI derived from them), so ranking stays an index walk.
