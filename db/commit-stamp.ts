@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { resolve } from 'node:path';
 
 // A database file's commit stamp: bytes that change whenever anyone commits to it, read without asking
@@ -65,4 +66,17 @@ export function commitStamp(dbPath: string): CommitStamp {
       if (mine.fd !== undefined) closeSync(mine.fd);
     },
   };
+}
+
+/**
+ * How many commits lie between two stamps of the same file, by the header's change counter (stored in the
+ * machine's byte order); undefined if either is unknown.
+ */
+export function commitsBetween(from: string | undefined, to: string | undefined): number | undefined {
+  if (from === undefined || to === undefined) return undefined;
+  const counter = (stamp: string) => {
+    const b = Buffer.from(stamp, 'latin1');
+    return endianness() === 'LE' ? b.readUInt32LE(8) : b.readUInt32BE(8);
+  };
+  return (counter(to) - counter(from)) >>> 0;
 }

@@ -125,6 +125,24 @@ describe('kept backlog pages', () => {
     expect(await (await asOwner.request(path)).text()).toContain('Welcome tour');
   });
 
+  it('drops the page a rescoring made stale once its new version is kept (memory follows the views in use)', async () => {
+    const { pages, asOwner, asViewer, path, ws, h } = await setUp();
+    await asOwner.request(path);
+    await asViewer.request(path);
+    await asViewer.request(path, { headers: htmx });
+    expect(pages.stats().entries).toBe(3);
+    for (const impact of [3, 6, 9]) {
+      await asOwner.request(
+        `/w/${ws.slug}/hypotheses/${h.id}/score`,
+        form({ impact, confidence: 5, ease: 5, back: 'status=backlog' }, htmx),
+      );
+      await asOwner.request(path);
+      await asViewer.request(path);
+      await asViewer.request(path, { headers: htmx });
+      expect(pages.stats().entries).toBe(3);
+    }
+  });
+
   it('does not count a write that changed nothing: saving the same scores again keeps every page', async () => {
     const { db, pages, asOwner, path, ws, h } = await setUp();
     const rescore = () =>
@@ -332,6 +350,21 @@ describe('page cache', () => {
     expect(cache.get('b')).toBeUndefined();
     for (const key of ['a', 'c', 'd', 'e']) expect(cache.get(key)?.body.toString()).toBe(body(key));
     expect(cache.stats()).toMatchObject({ entries: 4, bytes: 968 });
+  });
+
+  it('keeps one page per slot: a newer version of the same view replaces the older one', async () => {
+    const cache = createPageCache(1000);
+    await cache.through('v1 alice', render('one'), 'alice');
+    await cache.through('v1 bob', render('bob'), 'bob');
+    await cache.through('v2 alice', render('two'), 'alice');
+    expect(cache.get('v1 alice')).toBeUndefined();
+    expect(cache.get('v2 alice')?.body.toString()).toBe('two');
+    expect(cache.get('v1 bob')?.body.toString()).toBe('bob');
+    // Pages without a slot are left alone by slotted ones, and the same key kept again is just replaced.
+    await cache.through('plain', render('plain'));
+    await cache.through('v3 alice', render('three'), 'alice');
+    expect(cache.get('plain')?.body.toString()).toBe('plain');
+    expect(cache.stats()).toMatchObject({ entries: 3 });
   });
 
   it('keeps only 200s, and nothing bigger than a quarter of itself', async () => {

@@ -27,13 +27,13 @@ export async function keptPage(
   }
   const user = c.get('user');
   const version = await workspaceDataVersion(deps.db, ws.id);
-  const key = [
-    version,
+  // The slot: this view for this member, whatever the version; a newer version's page replaces the older.
+  const slot = [
     user?.id ?? '',
     user?.name ?? '',
     JSON.stringify(ws),
     c.req.url,
     isHtmx(c) ? 'fragment' : 'page',
   ].join('\n');
-  return sendPage(c, await deps.pages.through(key, toPage));
+  return sendPage(c, await deps.pages.through(`${version}\n${slot}`, toPage, slot));
 }

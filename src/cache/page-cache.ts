@@ -13,8 +13,16 @@ export type CachedPage = { status: number; body: Buffer; etag: string; bytes: nu
 
 export type PageCache = {
   get(key: string): CachedPage | undefined;
-  /** The kept page for `key`, or `render`'s, kept when it is a 200 (a single render for concurrent callers). */
-  through(key: string, render: () => Promise<{ status: number; body: string }>): Promise<CachedPage>;
+  /**
+   * The kept page for `key`, or `render`'s, kept when it is a 200 (a single render for concurrent callers).
+   * `slot` names what the page is a version of (the same view for the same member): keeping it drops the
+   * page kept before under the same slot, which no request will ask for again once the data has moved on.
+   */
+  through(
+    key: string,
+    render: () => Promise<{ status: number; body: string }>,
+    slot?: string,
+  ): Promise<CachedPage>;
   stats(): { entries: number; bytes: number; hits: number; misses: number };
   clear(): void;
 };
@@ -28,6 +36,11 @@ export function createPageCache(maxBytes = 16 * 1024 * 1024): PageCache {
   // A Map iterates in insertion order: re-inserting on a hit makes the first key the least recently used.
   const pages = new Map<string, CachedPage>();
   const pending = new Map<string, Promise<CachedPage>>();
+  // Which slot each kept key fills, and which key fills each slot (see `through`). In a meeting every
+  // rescoring makes a new version of everyone's backlog: without this the superseded pages would sit in
+  // memory until pushed out, a cache always full of pages nobody can ask for.
+  const slotOf = new Map<string, string>();
+  const keyIn = new Map<string, string>();
   let bytes = 0;
   let hits = 0;
   let misses = 0;
@@ -37,11 +50,21 @@ export function createPageCache(maxBytes = 16 * 1024 * 1024): PageCache {
     if (!old) return;
     pages.delete(key);
     bytes -= old.bytes;
+    const slot = slotOf.get(key);
+    if (slot === undefined) return;
+    slotOf.delete(key);
+    if (keyIn.get(slot) === key) keyIn.delete(slot);
   };
-  const keep = (key: string, page: CachedPage) => {
+  const keep = (key: string, page: CachedPage, slot?: string) => {
     // A page bigger than a quarter of the whole cache would push out everything else for one address.
     if (page.bytes > maxBytes / 4) return;
     drop(key);
+    if (slot !== undefined) {
+      const before = keyIn.get(slot);
+      if (before !== undefined) drop(before);
+      keyIn.set(slot, key);
+      slotOf.set(key, slot);
+    }
     pages.set(key, page);
     bytes += page.bytes;
     for (const oldest of pages.keys()) {
@@ -59,7 +82,7 @@ export function createPageCache(maxBytes = 16 * 1024 * 1024): PageCache {
       }
       return page;
     },
-    async through(key, render) {
+    async through(key, render, slot) {
       const kept = this.get(key);
       if (kept) {
         hits++;
@@ -75,7 +98,7 @@ export function createPageCache(maxBytes = 16 * 1024 * 1024): PageCache {
         const bytes = Buffer.from(body, 'utf8');
         // The key is a JavaScript string (two bytes a character at most), the body its UTF-8 bytes.
         const page = { status, body: bytes, etag: etagOf(bytes), bytes: 2 * key.length + bytes.length };
-        if (status === 200) keep(key, page);
+        if (status === 200) keep(key, page, slot);
         return page;
       });
       pending.set(key, run);
@@ -88,6 +111,8 @@ export function createPageCache(maxBytes = 16 * 1024 * 1024): PageCache {
     stats: () => ({ entries: pages.size, bytes, hits, misses }),
     clear() {
       pages.clear();
+      slotOf.clear();
+      keyIn.clear();
       bytes = 0;
     },
   };

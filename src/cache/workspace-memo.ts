@@ -54,6 +54,7 @@ function through<T>(memo: Memo, key: string, version: string, compute: () => Pro
 }
 
 type Kept = <T>(name: string, compute: () => Promise<T>) => Promise<T>;
+type Peek = <T>(name: string) => Promise<T> | undefined;
 
 /**
  * Values kept for one workspace, with its versions read once (a page asks for several values together).
@@ -65,13 +66,19 @@ type Kept = <T>(name: string, compute: () => Promise<T>) => Promise<T>;
 export async function workspaceMemo(
   db: Db,
   workspaceId: number,
-): Promise<{ byStructure: Kept; byVersion: Kept }> {
+): Promise<{ byStructure: Kept; byVersion: Kept; latest: Peek }> {
   const versions = off.has(db) ? undefined : await workspaceDataVersions(db, workspaceId);
   const kept =
     (kind: 'structure' | 'full'): Kept =>
     (name, compute) =>
       versions ? through(memoOf(db, kind), `${name}:${workspaceId}`, versions[kind], compute) : compute();
-  return { byStructure: kept('structure'), byVersion: kept('full') };
+  // The value last kept by the full version under this name, whatever version it was for (or undefined):
+  // what a caller that knows exactly what changed since can work from (src/hypotheses/rescored-list.ts).
+  const latest: Peek = <T>(name: string) =>
+    versions
+      ? (memoOf(db, 'full').entries.get(`${name}:${workspaceId}`)?.value as Promise<T> | undefined)
+      : undefined;
+  return { byStructure: kept('structure'), byVersion: kept('full'), latest };
 }
 
 /** One value kept by the workspace's structure (see workspaceMemo). */

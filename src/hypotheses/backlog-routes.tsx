@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono';
+import { commitsBetween } from '../../db/commit-stamp';
 import { fmtIce } from '../../views/components/badges';
 import { BacklogPage, BacklogResults, backlogQuery, type RowNotice } from '../../views/hypotheses/backlog';
 import { signedIn } from '../accounts/auth';
@@ -12,8 +13,9 @@ import { leverRotiByMetric } from '../levers/levers';
 import { activeInputs } from '../metrics/metrics';
 import { idParam, parse, readForm } from '../validation';
 import { requireHypothesis } from './hypotheses';
-import { saveMyScore, scoresOf } from './member-scores';
+import { type MemberScoreRow, saveMyScore, scoresOf } from './member-scores';
 import { listHypotheses, rankOf } from './ranking';
+import { type Rescoring, rescoredList } from './rescored-list';
 import { ListQuery, ScoreInput } from './schemas';
 import { tagsInUse } from './tags-in-use';
 
@@ -36,18 +38,67 @@ export function backlogRoutes(deps: Pick<Deps, 'db' | 'pages'>) {
   const { db } = deps;
   const app = new Hono<AppEnv>();
 
-  async function backlogView(c: Context<AppEnv>, ws: MemberWorkspace, q: ListQuery) {
+  /** The ranked rows and their scores, and the commit stamp taken before they were read. */
+  type KeptList = Awaited<ReturnType<typeof listHypotheses>> & {
+    scores: Map<number, MemberScoreRow[]>;
+    stamp?: string;
+  };
+
+  /**
+   * The list after this process's own rescoring, worked out from the list kept just before it
+   * (src/hypotheses/rescored-list.ts), or undefined to read it. Only when nothing else was committed: the
+   * kept list was read at the stamp the rescoring started from, and the stamp has moved by that one commit
+   * since (checked again after reading the moved row's scores, the one read this needs).
+   */
+  async function rescoredFrom(
+    ws: MemberWorkspace,
+    q: ListQuery,
+    previous: Promise<KeptList> | undefined,
+    rescored: { rescoring?: Rescoring; stampBefore?: string },
+  ): Promise<KeptList | undefined> {
+    const { rescoring, stampBefore } = rescored;
+    if (!previous || !rescoring || stampBefore === undefined) return undefined;
+    const before = await previous.catch(() => undefined);
+    const onlyThis = () => {
+      const now = db.stamp();
+      return commitsBetween(stampBefore, now) === 1 ? now : undefined;
+    };
+    if (!before || before.stamp !== stampBefore || !onlyThis()) return undefined;
+    const next = rescoredList(before, q, rescoring);
+    if (!next) return undefined;
+    if (next.same) return { ...before, stamp: onlyThis() };
+    const scores = new Map(before.scores);
+    const mine = (await scoresOf(db, ws, [rescoring.id])).get(rescoring.id);
+    if (mine) scores.set(rescoring.id, mine);
+    else scores.delete(rescoring.id);
+    const stamp = onlyThis();
+    return stamp ? { items: next.items, total: before.total, scores, stamp } : undefined;
+  }
+
+  async function backlogView(
+    c: Context<AppEnv>,
+    ws: MemberWorkspace,
+    q: ListQuery,
+    rescored?: { rescoring?: Rescoring; stampBefore?: string },
+  ) {
     const kept = await workspaceMemo(db, ws.id);
+    const name = `backlog-list:${JSON.stringify(q)}`;
+    // The list kept before this version's replaces it: after a rescoring, the page is worked out from it.
+    const previous = rescored ? kept.latest<KeptList>(name) : undefined;
     const [{ items, total, scores }, inputs, tags, levers] = await Promise.all([
       // The ranked rows and their scores, read once per data version: after a rescoring the POST's answer
       // and the next page (src/cache/kept-page.ts) share them.
-      kept.byVersion(`backlog-list:${JSON.stringify(q)}`, async () => {
+      kept.byVersion(name, async (): Promise<KeptList> => {
+        const worked = rescored && (await rescoredFrom(ws, q, previous, rescored));
+        if (worked) return worked;
+        // Taken before reading: rows read after a commit that landed meanwhile look older, never newer.
+        const stamp = db.stamp();
         // How many match the filters is a structural figure: a rescoring reorders rows, it adds none.
         const list = await listHypotheses(db, ws, q, (key, count) =>
           kept.byStructure(`backlog-count:${key}`, count),
         );
         const ids = list.items.map((i) => i.id);
-        return { ...list, scores: await scoresOf(db, ws, ids) };
+        return { ...list, scores: await scoresOf(db, ws, ids), stamp };
       }),
       // What a rescoring cannot change is kept until the workspace's structure changes (src/cache).
       kept.byStructure('backlog-inputs', () => activeInputs(db, ws)),
@@ -102,7 +153,7 @@ export function backlogRoutes(deps: Pick<Deps, 'db' | 'pages'>) {
       const input = parse(MyScoreInput, body);
       const saved = await saveMyScore(db, ws, id, signedIn(c).id, input);
       if (!isHtmx(c)) return c.redirect(`/w/${ws.slug}/backlog?${backlogQuery(q)}#h-${id}`, 303);
-      const view = await backlogView(c, ws, q);
+      const view = await backlogView(c, ws, q, saved);
       // The re-ranked list usually holds the row: its rank and scorers come from there, not another query.
       const listed = view.items.find((i) => i.id === id);
       const rank = listed ? listed.rank : await rankOf(db, ws, id, q.sort);

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import { expectedRoti, type IceScores, ice } from '../scoring/scores';
 import { teamScores } from '../scoring/team';
 import { type HypothesisWithTags, requireHypothesis } from './hypotheses';
+import type { Rescoring } from './rescored-list';
 
 // Everyone scores: a member's own Impact, Confidence and Ease live in member_scores; the hypothesis row holds
 // the team's means (and the ICE and expected ROTI derived from them), so ranking stays an index walk.
@@ -104,6 +105,7 @@ const SCORE_BASIS = {
   ease: hypotheses.ease,
   ice: hypotheses.ice,
   estimatedDays: hypotheses.estimatedDays,
+  createdAt: hypotheses.createdAt,
 };
 type ScoreBasis = Pick<Hypothesis, keyof typeof SCORE_BASIS>;
 
@@ -219,8 +221,9 @@ async function refusal(db: Db, ws: Workspace, hypothesisId: number, kind: 'missi
 /**
  * setMyScore for the backlog's inline rescoring, which shows only the team's new ICE and how many scored: the
  * transaction reads and writes no more columns than that takes (a full hypothesis row costs more to read
- * through libSQL than the rest of the save). `scorers` is undefined when the member's scores were already
- * these (then nothing was written).
+ * through libSQL than the rest of the save). `scorers` and `rescoring` (what changed, for re-ranking the
+ * page without reading it again) are undefined when the member's scores were already these (then nothing
+ * was written); `stampBefore` is the database's commit stamp just before the write.
  */
 export async function saveMyScore(
   db: Db,
@@ -229,8 +232,10 @@ export async function saveMyScore(
   userId: number,
   scores: IceScores,
   now = Date.now(),
-): Promise<{ ice: number; scorers?: number }> {
+): Promise<{ ice: number; scorers?: number; rescoring?: Rescoring; stampBefore?: string }> {
   const outcome = await db.write(async (tx) => {
+    // Taken holding the write lock: the database as it is just before this rescoring (see rescored-list.ts).
+    const stampBefore = db.stamp();
     const [current] = await tx
       .select(SCORE_BASIS)
       .from(hypotheses)
@@ -238,10 +243,18 @@ export async function saveMyScore(
     if (!current) return { kind: 'missing' as const };
     if (current.status === 'done') return { kind: 'closed' as const };
     const { team, scorers } = await putScores(tx, ws, current, userId, scores, now);
-    return { kind: 'ok' as const, ice: team?.ice ?? current.ice, scorers };
+    const rescoring: Rescoring | undefined = team && {
+      ...team,
+      id: current.id,
+      status: current.status,
+      createdAt: current.createdAt,
+      updatedAt: now,
+    };
+    return { kind: 'ok' as const, ice: team?.ice ?? current.ice, scorers, rescoring, stampBefore };
   });
   if (outcome.kind !== 'ok') throw await refusal(db, ws, hypothesisId, outcome.kind);
-  return { ice: outcome.ice, scorers: outcome.scorers };
+  const { ice, scorers, rescoring, stampBefore } = outcome;
+  return { ice, scorers, rescoring, stampBefore };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { raw } from 'hono/html';
 import { type Metric, OUTCOMES } from '../../db/schema';
 import type { MemberWorkspace } from '../../src/accounts/members';
 import { STATUS_LABELS } from '../../src/hypotheses/lifecycle';
@@ -10,7 +11,7 @@ import { Banner } from '../components/badges';
 import { emptyForm, Input, Select } from '../components/form';
 import { Layout } from '../layout';
 import { BacklogRow, backlogQuery, type RowContext, type RowNotice } from './backlog-row';
-import { memoHtml } from './row-memo';
+import { memoHtml, rowMemo } from './row-memo';
 
 export { backlogQuery, type RowNotice } from './backlog-row';
 
@@ -21,6 +22,50 @@ export type BacklogScores = {
   /** The signed-in member, whose own scores the inline forms hold. */
   userId?: number;
 };
+
+// The rows of one list as HTML, kept with the list they were rendered from: after a rescoring the htmx
+// answer renders the re-ranked rows, and the next page (the same list, kept per data version by
+// src/cache/workspace-memo.ts) joins the same strings instead of rendering 50 rows again. Kept on the items
+// array itself (a WeakMap: it goes with the list), under everything else the rows are made of.
+const rowsKept = new WeakMap<
+  RankedItem[],
+  { context: string; scores: BacklogScores['scores']; levers: BacklogScores['levers']; rows: string[] }
+>();
+
+/** Each listed row's HTML; the row a notice is about is rendered afresh with it, in its place. */
+function listedRows(
+  props: BacklogScores & { items: RankedItem[]; notice?: RowNotice },
+  ctx: RowContext,
+  mineOf: (id: number) => MemberScoreRow | undefined,
+): string[] {
+  const row = (item: RankedItem, notice?: RowNotice) =>
+    String(
+      <BacklogRow
+        ctx={ctx}
+        item={item}
+        scores={props.scores.get(item.id) ?? []}
+        mine={mineOf(item.id)}
+        lever={props.levers.get(item.metricId)}
+        notice={notice}
+      />,
+    );
+  const { items, notice } = props;
+  let rows: string[];
+  if (!rowMemo.enabled()) rows = items.map((item) => row(item));
+  else {
+    const context = `${JSON.stringify(ctx)}\n${props.userId ?? ''}`;
+    const kept = rowsKept.get(items);
+    if (kept && kept.context === context && kept.scores === props.scores && kept.levers === props.levers)
+      rows = kept.rows;
+    else {
+      rows = items.map((item) => row(item));
+      rowsKept.set(items, { context, scores: props.scores, levers: props.levers, rows });
+    }
+  }
+  const flagged = notice ? items.findIndex((item) => item.id === notice.id) : -1;
+  const item = items[flagged];
+  return item ? rows.with(flagged, row(item, notice)) : rows;
+}
 
 /** The ranked list: the fragment htmx swaps after filtering or rescoring. */
 export function BacklogResults(
@@ -86,16 +131,7 @@ export function BacklogResults(
             <span class="num">Exp. ROTI</span>
             <span class="num">Lever ROTI</span>
           </li>
-          {items.map((item) => (
-            <BacklogRow
-              ctx={ctx}
-              item={item}
-              scores={props.scores.get(item.id) ?? []}
-              mine={mineOf(item.id)}
-              lever={props.levers.get(item.metricId)}
-              notice={props.notice}
-            />
-          ))}
+          {raw(listedRows(props, ctx, mineOf).join(''))}
         </ol>
       )}
       {total > q.limit ? (

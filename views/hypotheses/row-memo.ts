@@ -80,4 +80,6 @@ export const rowMemo = {
     counts.misses = 0;
   },
   stats: () => ({ ...counts, entries: young.size + old.size, chars: youngSize + oldSize }),
+  /** Whether remembering is on (views that keep rendered HTML of their own follow the same switch). */
+  enabled: () => enabled,
 };
