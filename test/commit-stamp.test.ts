@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../db/client';
-import { commitStamp } from '../db/commit-stamp';
+import { commitStamp, commitsBetween } from '../db/commit-stamp';
 import { migrateDb } from '../db/migrate';
 import { stampedRead } from '../src/cache/stamped';
 
@@ -194,6 +194,20 @@ describe('commitStamp on a real database', () => {
     expect(stamp).toBeDefined();
     await db.client.execute("insert into notes values ('after the other closed')");
     expect(changeCounter(db.stamp())).toBe((changeCounter(stamp) ?? 0) + 1);
+  });
+
+  it('counts the commits between two stamps (commitsBetween)', async () => {
+    const { db } = await migrated();
+    const first = db.stamp();
+    expect(commitsBetween(first, db.stamp())).toBe(0);
+    await db.client.execute("insert into notes values ('one')");
+    const second = db.stamp();
+    expect(commitsBetween(first, second)).toBe(1);
+    await db.client.execute("insert into notes values ('two')");
+    expect(commitsBetween(first, db.stamp())).toBe(2);
+    expect(commitsBetween(second, db.stamp())).toBe(1);
+    expect(commitsBetween(undefined, second)).toBeUndefined();
+    expect(commitsBetween(first, undefined)).toBeUndefined();
   });
 
   it('is undefined for databases that are not a plain local file', () => {

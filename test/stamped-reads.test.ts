@@ -132,6 +132,55 @@ describe('a request that finds nothing committed', () => {
   });
 });
 
+describe("this process's own rescorings", () => {
+  it('keep sessions and memberships across a rescoring, but not across any other commit', async () => {
+    const { db, asOwner, asEditor, path, ws, h } = await setUp();
+    const count = countStatements(db);
+    await asOwner.request(path);
+    await asEditor.request(path);
+    const rescore = (impact: number) =>
+      asEditor.request(
+        `/w/${ws.slug}/hypotheses/${h.id}/score`,
+        form({ impact, confidence: 5, ease: 5, back: 'status=backlog' }, htmx),
+      );
+    let shown = await (await asOwner.request(path)).text();
+    for (const impact of [8, 3]) {
+      expect((await rescore(impact)).status).toBe(200);
+      count.reset();
+      // The owner's next page: a new version, rendered with the new scores, but with the same session and
+      // membership as before (the statements counted must include the page's own reads, or this proves
+      // nothing: the rescoring's answer read the re-ranked rows, this page renders from them).
+      const page = await (await asOwner.request(path)).text();
+      expect(page).not.toBe(shown);
+      shown = page;
+      expect(count.sql().some((sql) => /\bsessions\b/.test(sql))).toBe(false);
+      expect(count.sql().some((sql) => /\bmemberships\b/.test(sql))).toBe(false);
+    }
+    // Another connection's rescoring is nobody's to vouch for: everything is read again.
+    await withOtherDb(db, (other) =>
+      other.client.execute({
+        sql: 'update member_scores set impact = 9 where hypothesis_id = ?',
+        args: [h.id],
+      }),
+    );
+    count.reset();
+    await asOwner.request(path);
+    expect(count.sql().some((sql) => /\bsessions\b/.test(sql))).toBe(true);
+    expect(count.sql().some((sql) => /\bmemberships\b/.test(sql))).toBe(true);
+    // So is a commit of this process that is not a rescoring: the editor is made a viewer, and sees it.
+    await rescore(6);
+    await setMemberRole(db, ws.id, (await asEditorUser(db)).id, 'viewer');
+    const afterRole = await (await asEditor.request(path)).text();
+    expect(afterRole).not.toContain('Your scores of');
+  });
+});
+
+/** The editor of setUp (by email), for a role change. */
+async function asEditorUser(db: Db) {
+  const rs = await db.client.execute("select id from users where email = 'eddie@example.com'");
+  return { id: Number(rs.rows[0]?.[0]) };
+}
+
 describe('kept rows are per person', () => {
   it('gives each member their own session and membership while nothing is committed', async () => {
     const { db, app, ws, asOwner, asEditor, path } = await setUp();

@@ -31,7 +31,7 @@ export async function memberWorkspace(
 
 // Kept until anyone commits anything (src/cache/stamped.ts): a role change, a rename or a removal is a
 // commit. Callers share the object, so nobody may modify it.
-const memberRow = stampedRead<MemberWorkspace | undefined>(10_000);
+const memberRow = stampedRead<MemberWorkspace | undefined>(10_000, { accounts: true });
 
 // Every workspace page asks this first, so its SQL is built once per database rather than per request.
 const preparedMemberWorkspace = new WeakMap<Db, ReturnType<typeof prepareMemberWorkspace>>();

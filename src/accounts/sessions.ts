@@ -46,7 +46,7 @@ export async function resolveSession(db: Db, id: string, now = Date.now()): Prom
 
 // Every request asks this first: the row is kept until anyone commits anything (src/cache/stamped.ts), so the
 // expiry and last-seen checks above still run on every request, against the row as it stands.
-const sessionRow = stampedRead<{ session: Session; user: User } | undefined>(10_000);
+const sessionRow = stampedRead<{ session: Session; user: User } | undefined>(10_000, { accounts: true });
 
 // Every page asks this first, so its SQL is built once per database rather than per request.
 const preparedSession = new WeakMap<Db, ReturnType<typeof prepareSession>>();

@@ -3,6 +3,7 @@ import type { Db, Tx } from '../../db/client';
 import { packRows, rowsOfKeyed } from '../../db/packed';
 import { type Hypothesis, hypotheses, memberScores, users, type Workspace } from '../../db/schema';
 import { recordChange } from '../audit/audit';
+import { commitLeftAccountsAlone } from '../cache/stamped';
 import { ConflictError, NotFoundError } from '../errors';
 import { expectedRoti, type IceScores, ice } from '../scoring/scores';
 import { teamScores } from '../scoring/team';
@@ -254,6 +255,9 @@ export async function saveMyScore(
   });
   if (outcome.kind !== 'ok') throw await refusal(db, ws, hypothesisId, outcome.kind);
   const { ice, scorers, rescoring, stampBefore } = outcome;
+  // A rescoring writes scores, the hypothesis and its audit record: who is signed in and their memberships,
+  // kept by commit stamp, still hold after it (src/cache/stamped.ts).
+  if (rescoring) commitLeftAccountsAlone(db, stampBefore, db.stamp());
   return { ice, scorers, rescoring, stampBefore };
 }
 
