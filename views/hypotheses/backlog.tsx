@@ -29,15 +29,22 @@ export type BacklogScores = {
 // array itself (a WeakMap: it goes with the list), under everything else the rows are made of.
 const rowsKept = new WeakMap<
   RankedItem[],
-  { context: string; scores: BacklogScores['scores']; levers: BacklogScores['levers']; rows: string[] }
+  {
+    context: string;
+    scores: BacklogScores['scores'];
+    levers: BacklogScores['levers'];
+    rows: string[];
+    /** The rows joined, once (a 100 KB copy otherwise made by every page that lists them). */
+    html: string;
+  }
 >();
 
-/** Each listed row's HTML; the row a notice is about is rendered afresh with it, in its place. */
+/** The listed rows' HTML; the row a notice is about is rendered afresh with it, in its place. */
 function listedRows(
   props: BacklogScores & { items: RankedItem[]; notice?: RowNotice },
   ctx: RowContext,
   mineOf: (id: number) => MemberScoreRow | undefined,
-): string[] {
+): string {
   const row = (item: RankedItem, notice?: RowNotice) =>
     String(
       <BacklogRow
@@ -50,21 +57,17 @@ function listedRows(
       />,
     );
   const { items, notice } = props;
-  let rows: string[];
-  if (!rowMemo.enabled()) rows = items.map((item) => row(item));
-  else {
-    const context = `${JSON.stringify(ctx)}\n${props.userId ?? ''}`;
-    const kept = rowsKept.get(items);
-    if (kept && kept.context === context && kept.scores === props.scores && kept.levers === props.levers)
-      rows = kept.rows;
-    else {
-      rows = items.map((item) => row(item));
-      rowsKept.set(items, { context, scores: props.scores, levers: props.levers, rows });
-    }
-  }
   const flagged = notice ? items.findIndex((item) => item.id === notice.id) : -1;
   const item = items[flagged];
-  return item ? rows.with(flagged, row(item, notice)) : rows;
+  if (!rowMemo.enabled()) return items.map((each) => row(each, each === item ? notice : undefined)).join('');
+  const context = `${JSON.stringify(ctx)}\n${props.userId ?? ''}`;
+  let kept = rowsKept.get(items);
+  if (!kept || kept.context !== context || kept.scores !== props.scores || kept.levers !== props.levers) {
+    const rows = items.map((each) => row(each));
+    kept = { context, scores: props.scores, levers: props.levers, rows, html: rows.join('') };
+    rowsKept.set(items, kept);
+  }
+  return item ? kept.rows.with(flagged, row(item, notice)).join('') : kept.html;
 }
 
 /** The ranked list: the fragment htmx swaps after filtering or rescoring. */
@@ -131,7 +134,7 @@ export function BacklogResults(
             <span class="num">Exp. ROTI</span>
             <span class="num">Lever ROTI</span>
           </li>
-          {raw(listedRows(props, ctx, mineOf).join(''))}
+          {raw(listedRows(props, ctx, mineOf))}
         </ol>
       )}
       {total > q.limit ? (
