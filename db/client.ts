@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { type Client, createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { clientOptions, type DbKind, type DbSettings, dbKind } from './client-options';
-import { type CommitStamp, commitStamp } from './commit-stamp';
+import { type CommitStamp, commitStamp, commitsBetween } from './commit-stamp';
 import * as schema from './schema';
 
 export type Orm = LibSQLDatabase<typeof schema>;
@@ -35,6 +35,12 @@ export type Db = {
    * nothing may be kept on its word.
    */
   stamp(): string | undefined;
+  /**
+   * How many times this process's writes found that some other connection or process had committed since
+   * its previous write (by the commit stamps around each write; 0 where there is no stamp). What another
+   * process wrote is unknown here, so a page keyed by data version must count these as changes of anything.
+   */
+  foreignCommits(): number;
   close(): void;
   /** A local file, a libSQL server, or a local embedded replica of one (WAL and backups are for files). */
   kind: DbKind;
@@ -73,15 +79,23 @@ export function createDb(where: string | DbSettings): Db {
     const path = url.slice('file:'.length);
     if (path && path !== ':memory:' && !path.startsWith(':')) {
       mkdirSync(dirname(path), { recursive: true });
-      // Only a plain local file: a replica's file also changes by syncs that libSQL applies its own way.
-      if (kind === 'file' && !path.includes('?')) stamp = commitStamp(path);
     }
   }
   // `timeout` is the busy timeout of every pooled connection (a PRAGMA would be lost on new ones).
   const client = createClient(clientOptions(settings, BUSY_TIMEOUT_MS));
+  // Only a plain local file: a replica's file also changes by syncs that libSQL applies its own way. Made
+  // after the client, so a client that cannot open leaves no descriptor behind.
+  const filePath = url.startsWith('file:') ? url.slice('file:'.length) : '';
+  if (kind === 'file' && filePath && !filePath.startsWith(':') && !filePath.includes('?'))
+    stamp = commitStamp(filePath);
   const orm = drizzle(client, { schema });
   let queue: Promise<unknown> = Promise.resolve();
   let unscoped = 0;
+  // Whether reads may be kept on the stamp's word (see write's failure path).
+  let trusted = true;
+  // The stamp right after this process's previous write, and the count of writes that found it moved.
+  let afterLast = stamp?.read();
+  let foreign = 0;
   const listeners = new Set<(change: CommittedChange) => void>();
   const announce = (changes: CommittedChange[]) => {
     for (const change of changes)
@@ -106,6 +120,8 @@ export function createDb(where: string | DbSettings): Db {
           orm.transaction(async (tx) => {
             // Taken holding the write lock, so no other commit can land between this and ours.
             before = stamp?.read();
+            // Somebody else committed since our previous write (or we cannot tell).
+            if (stamp && (before === undefined || before !== afterLast)) foreign++;
             const result = await fn(tx);
             changes = pendingChanges.get(tx) ?? [];
             return result;
@@ -114,17 +130,30 @@ export function createDb(where: string | DbSettings): Db {
         .then((result) => {
           // A write that changed nothing (a rescoring with the member's own scores again) leaves the stamp
           // where it was: it need not count against every workspace's kept pages.
-          const wroteNothing = before !== undefined && stamp?.read() === before;
+          const after = stamp?.read();
+          const wroteNothing = before !== undefined && after === before;
+          // Another commit right after ours, before we looked: it is somebody else's.
+          if (stamp && !wroteNothing && commitsBetween(before, after) !== 1) foreign++;
+          afterLast = after;
           if (!wroteNothing && !changes.some((change) => change.workspaceId != null)) unscoped++;
           if (changes.length) announce(changes);
           return result;
         });
       // The queue must go on after a failed write; the caller still sees the failure.
-      queue = run.catch(() => undefined);
+      queue = run.catch((e: unknown) => {
+        // After SQLITE_BUSY (another process held the write lock past the busy timeout) @libsql/client can
+        // leave a pooled connection on its old snapshot until the failed statement is garbage-collected:
+        // reads through it may lag behind the stamp. Nothing is kept on the stamp's word from then on.
+        if (stamp && /SQLITE_BUSY/.test(String((e as { code?: unknown })?.code ?? e))) {
+          if (trusted) console.error('SQLITE_BUSY on a write: reads are no longer kept by commit stamp');
+          trusted = false;
+        }
+      });
       return run;
     },
     unscopedCommits: () => unscoped,
-    stamp: () => stamp?.read(),
+    stamp: () => (trusted ? stamp?.read() : undefined),
+    foreignCommits: () => foreign,
     onCommit(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

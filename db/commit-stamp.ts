@@ -1,6 +1,6 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 // A database file's commit stamp: bytes that change whenever anyone commits to it, read without asking
 // SQLite anything. What a page checks before every request (who the session is, the member's workspace,
@@ -32,7 +32,12 @@ export type CommitStamp = {
 const shared = new Map<string, { fd?: number; users: number }>();
 
 export function commitStamp(dbPath: string): CommitStamp {
-  const shm = resolve(`${dbPath}-shm`);
+  // By the real directory: two spellings of one file (a symlinked directory) must share the descriptor.
+  let dir = resolve(dirname(dbPath));
+  try {
+    dir = realpathSync(dir);
+  } catch {}
+  const shm = join(dir, `${basename(dbPath)}-shm`);
   const buf = Buffer.alloc(HEADER * 2);
   let file = shared.get(shm);
   if (!file) {
@@ -49,6 +54,13 @@ export function commitStamp(dbPath: string): CommitStamp {
         // The -shm file appears with the first read of a WAL database; until then there is nothing to read.
         mine.fd ??= openSync(shm, 'r');
         if (readSync(mine.fd, buf, 0, HEADER * 2, 0) !== HEADER * 2) return undefined;
+        // The -shm file was deleted (every connection to the database closed) and may be made anew: this
+        // descriptor would read the old one forever. Open the new one next time; the old descriptor is left
+        // open, since closing it could drop locks SQLite still holds through that file.
+        if (fstatSync(mine.fd).nlink === 0) {
+          mine.fd = undefined;
+          return undefined;
+        }
       } catch {
         return undefined;
       }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../db/client';
 import { commitStamp, commitsBetween } from '../db/commit-stamp';
@@ -195,6 +196,20 @@ describe('commitStamp on a real database', () => {
     await db.client.execute("insert into notes values ('after the other closed')");
     expect(changeCounter(db.stamp())).toBe((changeCounter(stamp) ?? 0) + 1);
   });
+
+  it('keeps nothing on the stamp once a write failed with SQLITE_BUSY (a pooled connection may lag)', async () => {
+    // Another process holds the write lock past the busy timeout: this process's write fails, and the
+    // connection it tried may stay on its old snapshot for a while. Reads kept by stamp could then hold rows
+    // older than the stamp says, so from then on nothing is kept on its word (every read is made).
+    const { db, path } = await migrated();
+    expect(db.stamp()).toBeDefined();
+    const other = open(`file:${path}`);
+    const holding = await other.client.transaction('write');
+    await holding.execute("insert into notes values ('held')");
+    await expect(db.write(async (tx) => tx.run(sql`select 1`))).rejects.toThrow(/SQLITE_BUSY|locked/i);
+    await holding.commit();
+    expect(db.stamp()).toBeUndefined();
+  }, 15_000);
 
   it('counts the commits between two stamps (commitsBetween)', async () => {
     const { db } = await migrated();

@@ -192,6 +192,26 @@ describe('kept backlog pages', () => {
     expect(await (await asOwner.request(path)).text()).toContain('Showing 1–2 of 6');
   });
 
+  it("sees another process's new hypothesis even when this process's rescoring commits before anyone looks", async () => {
+    const { db, asOwner, ws, metric, h, owner } = await setUp();
+    await makeHypothesis(db, ws, { metricId: metric.id, title: 'Second' });
+    await makeHypothesis(db, ws, { metricId: metric.id, title: 'Third' });
+    const path = `/w/${ws.slug}/backlog?limit=2`;
+    expect(await (await asOwner.request(path)).text()).toContain('Showing 1–2 of 3');
+    const file = (await db.client.execute("select file from pragma_database_list where name = 'main'"))
+      .rows[0]?.[0];
+    const other = createDb(`file:${String(file)}`);
+    try {
+      await makeHypothesis(other, ws, { metricId: metric.id, title: 'From the CLI' });
+    } finally {
+      other.close();
+    }
+    // This process's own rescoring commits next: its audit id is newer than the other process's, so the
+    // newest audit id alone would hide that write; the commit stamps around the rescoring do not.
+    await scoreAs(db, ws, h, owner, { impact: 9, confidence: 9, ease: 9 });
+    expect(await (await asOwner.request(path)).text()).toContain('Showing 1–2 of 4');
+  });
+
   it('keeps the htmx fragment and the full page apart at the same address', async () => {
     const { asOwner, path } = await setUp();
     const page = await (await asOwner.request(path)).text();

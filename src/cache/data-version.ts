@@ -74,7 +74,9 @@ export async function workspaceDataVersions(db: Db, workspaceId: number): Promis
   const external = c.external.get(workspaceId) ?? 0;
   return {
     full: `${unscoped}.${c.all.get(workspaceId) ?? 0}.${newest}`,
-    structure: `${unscoped}.${c.structure.get(workspaceId) ?? 0}.${external}`,
+    // Another process's write that this process's own next write announced past (its audit id then hides
+    // behind ours) is still counted: by the commit stamps around every write (db.foreignCommits).
+    structure: `${unscoped}.${c.structure.get(workspaceId) ?? 0}.${external}.${db.foreignCommits()}`,
   };
 }
 

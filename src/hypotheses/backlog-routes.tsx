@@ -89,7 +89,8 @@ export function backlogRoutes(deps: Pick<Deps, 'db' | 'pages'>) {
       // The ranked rows and their scores, read once per data version: after a rescoring the POST's answer
       // and the next page (src/cache/kept-page.ts) share them.
       kept.byVersion(name, async (): Promise<KeptList> => {
-        const worked = rescored && (await rescoredFrom(ws, q, previous, rescored));
+        // A failure working it out (the one read it makes) is no reason to fail a save already made: read.
+        const worked = rescored && (await rescoredFrom(ws, q, previous, rescored).catch(() => undefined));
         if (worked) return worked;
         // Taken before reading: rows read after a commit that landed meanwhile look older, never newer.
         const stamp = db.stamp();
