@@ -40,6 +40,20 @@ export async function ownedDb(): Promise<{ db: Db; dispose: () => void }> {
   };
 }
 
+/**
+ * Runs `fn` with another Db object on the same file, as the CLI or a second server would have: its own pool
+ * and write queue, announcing nothing to this process. Closed afterwards.
+ */
+export async function withOtherDb<T>(db: Db, fn: (other: Db) => Promise<T>): Promise<T> {
+  const rs = await db.client.execute("select file from pragma_database_list where name = 'main'");
+  const other = createDb(`file:${String(rs.rows[0]?.[0])}`);
+  try {
+    return await fn(other);
+  } finally {
+    other.close();
+  }
+}
+
 type App = ReturnType<typeof createApp>;
 
 /** What a signed-in person sends: the session cookie for pages, the bearer token for the API. */

@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../db/client';
 import { closeAs, makeHypothesis, makeInput, makeMember, makeWorkspace, scoreAs } from '../db/factories';
 import { hypotheses, metrics, users, workspaces } from '../db/schema';
 import { setMemberRole } from '../src/accounts/members';
@@ -8,7 +7,7 @@ import { etagMatches } from '../src/cache/conditional';
 import { workspaceDataVersion } from '../src/cache/data-version';
 import { createPageCache } from '../src/cache/page-cache';
 import { memoByStructure } from '../src/cache/workspace-memo';
-import { appFor, as, form, freshDb, htmx, signIn } from './helpers';
+import { appFor, as, form, freshDb, htmx, signIn, withOtherDb } from './helpers';
 
 // The backlog page is kept by the workspace's data version (src/cache): these tests prove a kept page is
 // never served once anything it shows has changed, whoever or whatever changed it, and never to someone
@@ -80,14 +79,7 @@ describe('kept backlog pages', () => {
     const { db, asOwner, path, ws, h, owner } = await setUp();
     expect(await (await asOwner.request(path)).text()).toContain('no member has scored it yet');
     // The CLI or a second server: its own client, its own write queue, nothing announced to this process.
-    const file = (await db.client.execute("select file from pragma_database_list where name = 'main'"))
-      .rows[0]?.[0];
-    const other = createDb(`file:${String(file)}`);
-    try {
-      await scoreAs(other, ws, h, owner, { impact: 3, confidence: 3, ease: 3 });
-    } finally {
-      other.close();
-    }
+    await withOtherDb(db, (other) => scoreAs(other, ws, h, owner, { impact: 3, confidence: 3, ease: 3 }));
     expect(await (await asOwner.request(path)).text()).toContain('1 scorer');
   });
 
@@ -181,14 +173,7 @@ describe('kept backlog pages', () => {
     await makeHypothesis(db, ws, { metricId: metric.id, title: 'Idea 4' });
     expect(await (await asOwner.request(path)).text()).toContain('Showing 1–2 of 5');
     // Another process's new hypothesis (here another connection) is a structural change too.
-    const file = (await db.client.execute("select file from pragma_database_list where name = 'main'"))
-      .rows[0]?.[0];
-    const other = createDb(`file:${String(file)}`);
-    try {
-      await makeHypothesis(other, ws, { metricId: metric.id, title: 'Idea 5' });
-    } finally {
-      other.close();
-    }
+    await withOtherDb(db, (other) => makeHypothesis(other, ws, { metricId: metric.id, title: 'Idea 5' }));
     expect(await (await asOwner.request(path)).text()).toContain('Showing 1–2 of 6');
   });
 
@@ -198,14 +183,9 @@ describe('kept backlog pages', () => {
     await makeHypothesis(db, ws, { metricId: metric.id, title: 'Third' });
     const path = `/w/${ws.slug}/backlog?limit=2`;
     expect(await (await asOwner.request(path)).text()).toContain('Showing 1–2 of 3');
-    const file = (await db.client.execute("select file from pragma_database_list where name = 'main'"))
-      .rows[0]?.[0];
-    const other = createDb(`file:${String(file)}`);
-    try {
-      await makeHypothesis(other, ws, { metricId: metric.id, title: 'From the CLI' });
-    } finally {
-      other.close();
-    }
+    await withOtherDb(db, (other) =>
+      makeHypothesis(other, ws, { metricId: metric.id, title: 'From the CLI' }),
+    );
     // This process's own rescoring commits next: its audit id is newer than the other process's, so the
     // newest audit id alone would hide that write; the commit stamps around the rescoring do not.
     await scoreAs(db, ws, h, owner, { impact: 9, confidence: 9, ease: 9 });
@@ -328,14 +308,7 @@ describe('what a rescoring cannot change (memoByStructure)', () => {
     await value();
     expect(computed()).toBe(3);
     // Even a rescoring counts when it comes from elsewhere: this process cannot tell what it was.
-    const file = (await db.client.execute("select file from pragma_database_list where name = 'main'"))
-      .rows[0]?.[0];
-    const other = createDb(`file:${String(file)}`);
-    try {
-      await scoreAs(other, ws, open, owner, { impact: 1, confidence: 1, ease: 1 });
-    } finally {
-      other.close();
-    }
+    await withOtherDb(db, (other) => scoreAs(other, ws, open, owner, { impact: 1, confidence: 1, ease: 1 }));
     await value();
     expect(computed()).toBe(4);
   });

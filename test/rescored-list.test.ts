@@ -6,7 +6,7 @@ import { setWorkspaceMemo } from '../src/cache/workspace-memo';
 import { listHypotheses } from '../src/hypotheses/ranking';
 import { type Rescoring, rankOrder, rescoredList } from '../src/hypotheses/rescored-list';
 import { ListQuery } from '../src/hypotheses/schemas';
-import { appFor, as, form, freshDb, htmx, signIn } from './helpers';
+import { appFor, as, form, freshDb, htmx, signIn, withOtherDb } from './helpers';
 
 // After a member's rescoring the backlog's first page is worked out from the page kept just before it
 // (src/hypotheses/rescored-list.ts) instead of read again. These tests hold it to what a fresh read says:
@@ -189,14 +189,9 @@ describe('the backlog after rescorings, worked out vs read', () => {
     const path = '/w/team/backlog';
     expect(await (await as(app, cred).request(path)).text()).toMatch(/First[\s\S]*Second/);
     // Another process rescores: the kept list no longer matches the database the next rescoring starts from.
-    const file = (await db.client.execute("select file from pragma_database_list where name = 'main'"))
-      .rows[0]?.[0];
-    const second = createDb(`file:${String(file)}`);
-    try {
-      await scoreAs(second, ws, b, other, { impact: 10, confidence: 10, ease: 10 });
-    } finally {
-      second.close();
-    }
+    await withOtherDb(db, (second) =>
+      scoreAs(second, ws, b, other, { impact: 10, confidence: 10, ease: 10 }),
+    );
     const ranked = vi.spyOn(db.client, 'execute');
     const res = await as(app, cred).request(
       `/w/team/hypotheses/${a.id}/score`,

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createDb, type Db } from '../db/client';
+import type { Db } from '../db/client';
 import { makeHypothesis, makeInput, makeMember, makeWorkspace } from '../db/factories';
 import { sessions } from '../db/schema';
 import { removeMember, setMemberRole } from '../src/accounts/members';
@@ -15,7 +15,7 @@ import {
   sha256,
 } from '../src/accounts/sessions';
 import { updateHypothesis } from '../src/hypotheses/hypotheses';
-import { appFor, as, form, freshDb, htmx, signIn } from './helpers';
+import { appFor, as, form, freshDb, htmx, signIn, withOtherDb } from './helpers';
 
 // What every page reads before it renders (the session, the member's workspace, the workspace's newest audit
 // id) is kept while the database's commit stamp stands (src/cache/stamped.ts). These tests go through the
@@ -51,22 +51,6 @@ function countStatements(db: Db) {
       for (const spy of [prepare, exec, ...client]) spy.mockClear();
     },
   };
-}
-
-/** The file under a Db, for a second Db object on it (as the CLI or a second server would have). */
-async function fileOf(db: Db): Promise<string> {
-  const rs = await db.client.execute("select file from pragma_database_list where name = 'main'");
-  return String(rs.rows[0]?.[0]);
-}
-
-/** Runs `fn` with another Db object on the same file: its own pool and write queue, announcing nothing here. */
-async function withOtherDb<T>(db: Db, fn: (other: Db) => Promise<T>): Promise<T> {
-  const other = createDb(`file:${await fileOf(db)}`);
-  try {
-    return await fn(other);
-  } finally {
-    other.close();
-  }
 }
 
 async function setUp() {

@@ -92,7 +92,8 @@ export function backlogRoutes(deps: Pick<Deps, 'db' | 'pages'>) {
         // A failure working it out (the one read it makes) is no reason to fail a save already made: read.
         const worked = rescored && (await rescoredFrom(ws, q, previous, rescored).catch(() => undefined));
         if (worked) return worked;
-        // Taken before reading: rows read after a commit that landed meanwhile look older, never newer.
+        // Taken before reading: a commit landing meanwhile leaves newer rows under an older stamp, never
+        // older rows under a newer one (a rescoring works from the list only at the stamp it began from).
         const stamp = db.stamp();
         // How many match the filters is a structural figure: a rescoring reorders rows, it adds none.
         const list = await listHypotheses(db, ws, q, (key, count) =>
