@@ -118,6 +118,9 @@ export function createApp(given: Deps) {
   });
   const backupLimit = sizeLimit(deps.backupLimitBytes ?? BACKUP_LIMIT_BYTES, 'That backup');
   app.use((c, next) => {
+    // A GET or HEAD has no body to limit (the Fetch API gives it none); asking for it would only make the
+    // node adapter build a full Request on every page view.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const path = c.req.path;
     if (/^\/w\/[^/]+\/import\//.test(path)) return csvLimit(c, next);
     if (path === '/workspaces/import' || path === '/api/v1/workspace-imports') return backupLimit(c, next);
