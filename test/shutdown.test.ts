@@ -6,36 +6,14 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDrain } from '../src/operations/shutdown';
+import { requestOnce } from './http-once';
 
 // The drain on a real node server (serve() from @hono/node-server, as src/server.ts) with a tiny app:
 // sockets, keep-alive and the listener are what it is about. Requests are held open by the test, not by
 // timers, so nothing here depends on speed; the only timings are the drain's own, kept short.
 
-type Answer = {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  reused: boolean;
-};
-
 function send(port: number, path: string, opts: { method?: string; agent?: Agent | false } = {}) {
-  return new Promise<Answer>((ok, fail) => {
-    const req = request(
-      { port, host: '127.0.0.1', path, method: opts.method ?? 'GET', agent: opts.agent ?? false },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (d: string) => {
-          text += d;
-        });
-        res.on('end', () =>
-          ok({ status: res.statusCode ?? 0, headers: res.headers, text, reused: req.reusedSocket }),
-        );
-        res.on('error', fail);
-      },
-    );
-    req.on('error', fail);
-    req.end();
-  });
+  return requestOnce(`http://127.0.0.1:${port}${path}`, opts);
 }
 
 const failure = (p: Promise<unknown>) =>

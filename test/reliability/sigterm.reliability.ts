@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type OnceAnswer, requestOnce } from '../http-once';
 import {
   type Answer,
   apiHeaders,
@@ -29,24 +30,9 @@ import {
 // unanswered. Five ignore it and send again at once, through the listener's close: they may find the
 // port closed afterwards (ECONNREFUSED), but never a reset connection.
 
-type Reply = Answer & { reused: boolean };
-
 /** One request, on a new connection (`agent: false`) or on `agent`'s kept-alive one. */
-function send(url: string, headers: Record<string, string>, agent: Agent | false = false): Promise<Reply> {
-  return new Promise((ok, fail) => {
-    const req = request(url, { method: 'GET', headers, agent }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (d: string) => {
-        text += d;
-      });
-      res.on('end', () =>
-        ok({ status: res.statusCode ?? 0, headers: res.headers, text, reused: req.reusedSocket }),
-      );
-      res.on('error', fail);
-    });
-    req.on('error', fail);
-    req.end();
-  });
+function send(url: string, headers: Record<string, string>, agent: Agent | false = false) {
+  return requestOnce(url, { headers, agent });
 }
 
 /**
@@ -212,7 +198,7 @@ describe('reliability: SIGTERM under load', () => {
         ledger.created.set(id, title);
       }
 
-    const refusal = (a: Awaited<ReturnType<typeof settled<Reply>>>) =>
+    const refusal = (a: Awaited<ReturnType<typeof settled<OnceAnswer>>>) =>
       a.ok
         ? {
             status: a.v.status,
