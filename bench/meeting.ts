@@ -193,6 +193,15 @@ console.log(
   `cold start (spawn → first 200 of the backlog page): ${colds.map((c) => `${fmt(c, 0)} ms`).join(', ')}; median ${fmt(cold, 0)} ms`,
 );
 const ratio = app.rps / limit.rps;
+// A closed loop: each connection sends its next request when it has its answer, so the mean latency is
+// connections ÷ req/s (Little's law), whatever the server does. With the tail as long, relative to that
+// mean, as this run's, p99 ≤ 50 ms takes this many req/s: the p99 target's own throughput target.
+const meanMs = (r: Run) => (1000 * CONNECTIONS) / r.rps;
+const tail = app.p99 / meanMs(app);
+const needed = (1000 * CONNECTIONS * tail) / 50;
+console.log(
+  `closed loop (${CONNECTIONS} connections): mean latency = ${CONNECTIONS} ÷ req/s = ${fmt(meanMs(app))} ms for the app, ${fmt(meanMs(limit))} ms for the limit; p99 ÷ mean ${fmt(tail, 2)} (limit ${fmt(limit.p99 / meanMs(limit), 2)}); p99 ≤ 50 ms needs about ${fmt(needed, 0)} req/s here, ${fmt(needed / limit.rps, 2)} of the limit; at 0.25 of the limit the mean alone would be ${fmt((1000 * CONNECTIONS) / (0.25 * limit.rps), 0)} ms`,
+);
 console.log('');
 console.log('targets: ratio ≥ 0.25, p99 ≤ 50 ms, peak RSS ≤ 250 MB, cold start ≤ 1000 ms');
 console.log(`meeting-start: cold_ms=${fmt(cold, 0)} peak_rss_mb=${fmt(peakMb, 0)}`);
